@@ -1,0 +1,99 @@
+"""jobflow's settings, read from the environment (pydantic-settings). The names are part of the spec.
+
+Every field carries its documentation in ``description``; ``docs/configuration.md`` lists each one and a
+test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jobflow.errors import ConfigError
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_home() -> Path:
+    return Path(os.path.expanduser("~")) / ".jobflow"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    jobflow_home: Path = Field(
+        default_factory=_default_home,
+        description="Directory for jobflow's database, browser sessions and failure artifacts.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the store. Default: SQLite file `jobflow.db` in JOBFLOW_HOME. "
+            "Async drivers are used (`sqlite+aiosqlite`, `postgresql+asyncpg`); a plain "
+            "`postgresql://` or `sqlite://` URL is given its async driver."
+        ),
+    )
+    anti_detection_enabled: bool = Field(
+        default=True, description="Stealth layer of the browser pool; `false` turns every measure off."
+    )
+    scheduler_persistence_enabled: bool = Field(
+        default=True, description="Keep scheduled jobs in the database; `false` uses memory (logged)."
+    )
+    scheduler_jobstore_url: str | None = Field(
+        default=None, description="Sync SQLAlchemy URL of the job store. Default: derived from DATABASE_URL."
+    )
+    scheduler_jobstore_tablename: str = Field(
+        default="apscheduler_jobs", description="Table of the APScheduler job store."
+    )
+    scheduler_misfire_grace_time: int = Field(
+        default=60, ge=0, description="Seconds a job may start late before it counts as missed."
+    )
+    jobflow_browser_executable: Path | None = Field(
+        default=None, description="Chromium executable to launch instead of the discovered one."
+    )
+    jobflow_browser_ws_endpoint: str | None = Field(
+        default=None, description="WebSocket endpoint of a remote Playwright server to connect to."
+    )
+    jobflow_log_format: Literal["console", "json"] = Field(
+        default="console", description="`console` for people, `json` (one object a line) for machines."
+    )
+    jobflow_log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Lowest level of log lines shown."
+    )
+    jobflow_load_plugins: str | None = Field(
+        default=None,
+        description="Comma-separated entry-point names: load only these plugins (core defaults always load).",
+    )
+    jobflow_disable_plugin_autoload: bool = Field(
+        default=False,
+        description="Load no entry-point plugins at all, except those named in JOBFLOW_LOAD_PLUGINS.",
+    )
+    jobflow_heartbeat_interval: float = Field(
+        default=10.0, gt=0, description="Seconds between heartbeats written on a running run."
+    )
+
+    @property
+    def home(self) -> Path:
+        return self.jobflow_home.expanduser()
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.home / 'jobflow.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once. Tests call ``get_settings.cache_clear()`` after changing env."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "setting"
+        raise ConfigError(f"environment variable {name}: {first['msg']}") from exc

@@ -1,0 +1,1 @@
+"""The scheduler: triggers, missed and crashed runs, reminders (APScheduler is imported only here)."""

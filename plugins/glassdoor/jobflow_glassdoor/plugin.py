@@ -1,0 +1,22 @@
+"""Hook implementations of the Glassdoor plugin (hookimpls only, STYLE.md guideline 9)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from jobflow import SiteSpec, hookimpl
+from jobflow.spec.durations import parse_rate
+from jobflow.spec.models import WaitSpec
+
+SITE = SiteSpec(
+    name="glassdoor",
+    base_url="https://www.glassdoor.com",
+    wait=WaitSpec(until="domcontentloaded"),
+    rate=parse_rate("20/min"),
+)
+
+
+@hookimpl
+def register_sites(register: Any) -> None:
+    register(SITE)

@@ -1,0 +1,1 @@
+"""jobflow's bundled Indeed plugin (its steps arrive with the site-plugins issue)."""

@@ -1,0 +1,1 @@
+"""jobflow's bundled Linkedin plugin (its steps arrive with the site-plugins issue)."""

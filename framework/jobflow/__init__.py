@@ -38,7 +38,34 @@ _EXPORTS: dict[str, str] = {
     "PluginError": "jobflow.errors",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "AlreadyApplied",
+    "BrowserCrashed",
+    "Checkpoint",
+    "DailyLimitReached",
+    "JobflowError",
+    "LoginRequired",
+    "NetworkError",
+    "PluginError",
+    "RateLimited",
+    "RunInfo",
+    "Settings",
+    "SiteChanged",
+    "SiteSpec",
+    "StepContext",
+    "StepError",
+    "StepInfo",
+    "StepOutputs",
+    "StepParams",
+    "StepTimeout",
+    "StepType",
+    "WorkflowInvalid",
+    "__version__",
+    "get_settings",
+    "hookimpl",
+    "hookspec",
+    "step",
+]
 
 if TYPE_CHECKING:
     from jobflow.config import Settings, get_settings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -78,7 +78,7 @@ class StepRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._steps
 
-    def __iter__(self) -> Iterable[StepType[Any, Any]]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[StepType[Any, Any]]:
         return iter(sorted(self._steps.values(), key=lambda s: s.name))
 
     def names(self) -> list[str]:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
+from contextvars import ContextVar, Token
 from typing import Any
 
-__all__ = ["MASK", "Redactor"]
+__all__ = [
+    "MASK",
+    "Redactor",
+    "current_redactor",
+    "redact_processor",
+    "reset_redactor",
+    "use_redactor",
+]
 
 MASK = "***"
 
@@ -45,3 +53,28 @@ class Redactor:
         if isinstance(value, list | tuple):
             return type(value)(self(v) for v in value)
         return value
+
+
+_current: ContextVar[Redactor | None] = ContextVar("jobflow_redactor", default=None)
+
+
+def current_redactor() -> Redactor | None:
+    """The redactor of the run executing in this task (set by the engine), if any."""
+    return _current.get()
+
+
+def use_redactor(redactor: Redactor) -> Token[Redactor | None]:
+    """Make ``redactor`` current for this task and its children; ``reset_redactor`` undoes it."""
+    return _current.set(redactor)
+
+
+def reset_redactor(token: Token[Redactor | None]) -> None:
+    _current.reset(token)
+
+
+def redact_processor(logger: Any, method: str, event_dict: MutableMapping[str, Any]) -> Any:
+    """structlog processor: masks the current run's secret values in every field of a log line."""
+    redactor = _current.get()
+    if redactor is None or not redactor.active:
+        return event_dict
+    return {key: redactor(value) for key, value in event_dict.items()}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jobflow.spec.models import RetryPolicy, SiteConfig, WaitSpec
 from jobflow.spec.durations import Rate
+from jobflow.spec.models import RetryPolicy, SiteConfig, WaitSpec
 
 __all__ = ["SiteSpec", "merge_site"]
 

@@ -9,8 +9,16 @@ from typing import Any, Literal
 __all__ = ["RunInfo", "RunStatus", "StepInfo", "StepStatus"]
 
 RunStatus = Literal[
-    "queued", "running", "succeeded", "failed", "cancelled", "crashed", "timed_out", "interrupted",
-    "skipped", "missed",
+    "queued",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "crashed",
+    "timed_out",
+    "interrupted",
+    "skipped",
+    "missed",
 ]
 StepStatus = Literal["running", "succeeded", "failed", "skipped", "cancelled", "timed_out"]
 

@@ -26,9 +26,7 @@ __all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "LoadFailure", "Plugins", "St
 
 ENTRY_POINT_GROUP = "jobflow"
 
-DEFAULT_PLUGINS: tuple[str, ...] = (
-    "jobflow.steps.core",
-)
+DEFAULT_PLUGINS: tuple[str, ...] = ("jobflow.steps.core",)
 """Modules registered before any entry point: jobflow's own defaults, written as ordinary plugins."""
 
 log = structlog.get_logger("jobflow.plugins")
@@ -177,8 +175,9 @@ class Plugins:
                 if inspect.isawaitable(result):
                     await result
             except Exception as exc:
-                log.error("plugin hook failed", plugin=impl.plugin_name, hook=hook_name,
-                          error=f"{type(exc).__name__}: {exc}")
+                log.error(
+                    "plugin hook failed", plugin=impl.plugin_name, hook=hook_name, error=f"{type(exc).__name__}: {exc}"
+                )
                 if getattr(impl.plugin, "critical", False):
                     raise
 

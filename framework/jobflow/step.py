@@ -101,7 +101,8 @@ def step(
 
     def wrap(func: Callable[[StepContext, P], Awaitable[O]]) -> StepType[P, O]:
         doc = (func.__doc__ or "").strip().splitlines()
-        return StepType(name=name, params=params, outputs=outputs, run=func, description=doc[0] if doc else "",
-                        site=site)
+        return StepType(
+            name=name, params=params, outputs=outputs, run=func, description=doc[0] if doc else "", site=site
+        )
 
     return wrap

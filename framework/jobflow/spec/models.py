@@ -284,8 +284,7 @@ class Step(_Model):
     def _identifier(cls, value: str | None) -> str | None:
         if value is not None and not IDENT.match(value):
             raise ValueError(
-                f"{value!r} is not a valid identifier: use letters, digits and underscores, "
-                "not starting with a digit"
+                f"{value!r} is not a valid identifier: use letters, digits and underscores, not starting with a digit"
             )
         return value
 

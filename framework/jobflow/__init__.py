@@ -13,11 +13,11 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "hookimpl": "jobflow.hookspecs",
     "hookspec": "jobflow.hookspecs",
-    "step": "jobflow.step",
-    "StepContext": "jobflow.step",
-    "StepOutputs": "jobflow.step",
-    "StepParams": "jobflow.step",
-    "StepType": "jobflow.step",
+    "step": "jobflow.steptype",
+    "StepContext": "jobflow.steptype",
+    "StepOutputs": "jobflow.steptype",
+    "StepParams": "jobflow.steptype",
+    "StepType": "jobflow.steptype",
     "SiteSpec": "jobflow.sites",
     "RunInfo": "jobflow.events",
     "StepInfo": "jobflow.events",
@@ -87,7 +87,7 @@ if TYPE_CHECKING:
     from jobflow.events import RunInfo, StepInfo
     from jobflow.hookspecs import hookimpl, hookspec
     from jobflow.sites import SiteSpec
-    from jobflow.step import StepContext, StepOutputs, StepParams, StepType, step
+    from jobflow.steptype import StepContext, StepOutputs, StepParams, StepType, step
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@
     ├── PluginError                   a plugin failed to import, register or declared a bad hook (exit 2)
     │   └── DuplicateStep             two plugins registered the same step name
     ├── StoreError                    the database could not be opened, migrated or written
+    ├── NotFound                      a run (job, application, ...) named by the user does not exist (exit 2)
     ├── ExpressionError               a ``${{ }}`` expression failed at run time (names step + expression)
     ├── SecretError                   a secret reference could not be resolved (never shows the value)
     └── StepError                     raised by a step; ``code`` is what ``retry_on`` lists match
@@ -45,6 +46,7 @@ __all__ = [
     "JobflowError",
     "LoginRequired",
     "NetworkError",
+    "NotFound",
     "PluginError",
     "Problem",
     "RateLimited",
@@ -105,6 +107,12 @@ class DuplicateStep(PluginError):
 
 class StoreError(JobflowError):
     """Raised by ``jobflow.store`` when the database cannot be opened, migrated or written."""
+
+
+class NotFound(JobflowError):
+    """Raised by the CLI when a run (job, application, reminder) the user named by id does not exist."""
+
+    exit_code = 2
 
 
 class SecretError(JobflowError):

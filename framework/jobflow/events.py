@@ -40,6 +40,8 @@ class RunInfo:
     error_class: str | None = None
     error_message: str | None = None
     occurrence_id: str | None = None
+    outputs: dict[str, Any] | None = None
+    """A redacted, size-bounded summary of what the run produced (set when it finishes)."""
 
 
 @dataclass

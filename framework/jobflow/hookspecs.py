@@ -19,7 +19,7 @@ import pluggy
 if TYPE_CHECKING:
     from jobflow.events import RunInfo, StepInfo
     from jobflow.sites import SiteSpec
-    from jobflow.step import StepType
+    from jobflow.steptype import StepType
 
 __all__ = ["hookimpl", "hookspec"]
 
@@ -34,7 +34,7 @@ hookimpl = pluggy.HookimplMarker("jobflow")
 def register_steps(register: Callable[[StepType[Any, Any]], None]) -> None:
     """Register step types. Called once when the registry is first needed.
 
-    :param register: call it with each :class:`jobflow.step.StepType` the plugin provides. A name already
+    :param register: call it with each :class:`jobflow.steptype.StepType` the plugin provides. A name already
         registered by another plugin is refused with an error naming both plugins.
     """
 

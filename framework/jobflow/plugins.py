@@ -20,13 +20,13 @@ from jobflow import hookspecs
 from jobflow.errors import DuplicateStep, PluginError
 from jobflow.events import RunInfo, StepInfo
 from jobflow.sites import SiteSpec
-from jobflow.step import StepType
+from jobflow.steptype import StepType
 
 __all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "LoadFailure", "Plugins", "StepRegistry", "build_plugins"]
 
 ENTRY_POINT_GROUP = "jobflow"
 
-DEFAULT_PLUGINS: tuple[str, ...] = ("jobflow.steps.core",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("jobflow.steps.core", "jobflow.steps.data")
 """Modules registered before any entry point: jobflow's own defaults, written as ordinary plugins."""
 
 log = structlog.get_logger("jobflow.plugins")
@@ -283,12 +283,14 @@ def build_plugins(
                 if pm.has_plugin(ep.name):
                     pm.unregister(name=ep.name)
                 plugins.failures.append(LoadFailure(ep.name, dist[0], str(exc)))
+                log.warning("plugin failed to load", plugin=ep.name, error=str(exc))
                 continue
             plugins.distributions[ep.name] = dist
         if wanted:
             missing = wanted - {name for name, _ in pm.list_name_plugin()}
             for name in sorted(missing):
                 plugins.failures.append(LoadFailure(name, None, "no entry point of that name is installed"))
+                log.warning("plugin failed to load", plugin=name, error="no entry point of that name is installed")
     return plugins
 
 

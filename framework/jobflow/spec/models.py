@@ -2,7 +2,7 @@
 
 ``jobflow.spec.loader`` turns a YAML file into these models and maps every pydantic error back to the
 file, line and column of the offending node. Step ``with:`` blocks stay plain dicts here: they are checked
-against each step's own params model by ``jobflow.spec.validate``.
+against each step's own params model by ``jobflow.spec.checks``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -38,6 +39,7 @@ __all__ = [
     "IntervalTrigger",
     "RateValue",
     "RetryPolicy",
+    "SchedulePolicy",
     "SecretRef",
     "SiteConfig",
     "Step",
@@ -136,6 +138,28 @@ Trigger = Annotated[
     ),
 ]
 
+
+class SchedulePolicy(_Model):
+    """How the daemon runs this workflow's triggers: overlapping runs, and catch-up after downtime."""
+
+    overlap: Literal["skip", "queue", "allow"] = Field(
+        default="skip",
+        description=(
+            "A fire time due while a run is in flight: `skip` it (recorded), `queue` one to run next, "
+            "or `allow` up to `max_instances` runs at once."
+        ),
+    )
+    max_instances: int = Field(default=1, ge=1, le=100, description="Concurrent runs with `overlap: allow`.")
+    catch_up: Literal["coalesce", "all"] = Field(
+        default="coalesce",
+        description=(
+            "Fire times missed while the daemon was down: `coalesce` them into one run (their number and "
+            "range recorded), or run the newest `catch_up_max` one after another (older ones recorded missed)."
+        ),
+    )
+    catch_up_max: int = Field(default=3, ge=1, le=100, description="Catch-up runs with `catch_up: all`.")
+
+
 # ---------------------------------------------------------------------------------------------- inputs
 
 InputType = Literal["string", "integer", "number", "boolean", "list", "object"]
@@ -195,7 +219,7 @@ class RetryPolicy(_Model):
 
     @field_validator("retry_on", "never_retry_on")
     @classmethod
-    def _known_codes(cls, value: list[str] | None) -> list[str] | None:
+    def _known_codes(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
         if value is None:
             return value
         known = error_codes()
@@ -207,7 +231,7 @@ class RetryPolicy(_Model):
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 codes = ", ".join(sorted(c for c in known if c.islower()))
                 raise ValueError(f"unknown error class {code!r}{hint} (known: {codes})")
-            if known[code].code in NEVER_RETRIED:
+            if info.field_name == "retry_on" and known[code].code in NEVER_RETRIED:
                 raise ValueError(f"{code!r} is never retried: CAPTCHAs and checkpoints need the user")
         return value
 
@@ -303,6 +327,7 @@ class Workflow(_Model):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)
     description: str = ""
     triggers: list[Trigger] = Field(default_factory=list)
+    schedule: SchedulePolicy = Field(default_factory=SchedulePolicy)
     inputs: dict[str, InputSpec] = Field(default_factory=dict)
     secrets: dict[str, SecretRef] = Field(default_factory=dict)
     defaults: Defaults = Field(default_factory=Defaults)

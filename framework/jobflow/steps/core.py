@@ -1,14 +1,17 @@
-"""Core steps: ``core.log``, ``core.set``, ``core.noop``, ``core.fail``."""
+"""Core steps: ``core.log``, ``core.set``, ``core.noop``, ``core.fail``, ``core.wait_file``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from jobflow.errors import error_codes
+from jobflow.errors import StepTimeout, error_codes
 from jobflow.hookspecs import hookimpl
-from jobflow.step import StepContext, StepOutputs, StepParams, StepType, step
+from jobflow.spec.durations import format_duration
+from jobflow.spec.models import Duration
+from jobflow.steptype import StepContext, StepOutputs, StepParams, StepType, step
 
 
 class LogParams(StepParams):
@@ -71,7 +74,39 @@ async def fail_step(ctx: StepContext, params: FailParams) -> NoopOutputs:
     raise cls(params.message)
 
 
-STEPS: tuple[StepType[Any, Any], ...] = (log_step, set_step, noop_step, fail_step)
+class WaitFileParams(StepParams):
+    path: str = Field(description="file to wait for; relative paths start at the workflow's directory")
+    timeout: Duration = Field(default=timedelta(minutes=5), description="how long to wait before failing")
+    poll: Duration = Field(default=timedelta(milliseconds=100), description="how often to look (at least 10ms)")
+
+    @field_validator("poll")
+    @classmethod
+    def _poll_not_busy(cls, value: timedelta) -> timedelta:
+        if value < timedelta(milliseconds=10):
+            raise ValueError("poll must be at least 10ms")
+        return value
+
+
+class WaitFileOutputs(StepOutputs):
+    path: str
+    waited: float
+    """Seconds spent waiting."""
+
+
+@step("core.wait_file", params=WaitFileParams, outputs=WaitFileOutputs)
+async def wait_file_step(ctx: StepContext, params: WaitFileParams) -> WaitFileOutputs:
+    """Wait until a file exists (another process writes it), polling on the run's clock; times out."""
+    path = ctx.resolve_path(params.path)
+    started = ctx.clock.monotonic()
+    deadline = started + params.timeout.total_seconds()
+    while not path.exists():
+        if ctx.clock.monotonic() >= deadline:
+            raise StepTimeout(f"{path} did not appear within {format_duration(params.timeout)}")
+        await ctx.clock.sleep(params.poll.total_seconds())
+    return WaitFileOutputs(path=str(path), waited=round(ctx.clock.monotonic() - started, 3))
+
+
+STEPS: tuple[StepType[Any, Any], ...] = (log_step, set_step, noop_step, fail_step, wait_file_step)
 
 
 @hookimpl

@@ -17,13 +17,17 @@ Plugins declare steps with :func:`step` and hand them over in ``register_steps``
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from jobflow.errors import PluginError
+
 if TYPE_CHECKING:
+    from jobflow.browser.driver import Page
     from jobflow.clock import Clock
     from jobflow.config import Settings
     from jobflow.spec.models import SiteConfig
@@ -75,10 +79,24 @@ class StepContext:
         key = f"{self.run_id}:{self.attempt}:{self.step_id}"
         return key if self.iteration is None else f"{key}:{self.iteration}"
 
+    def page(self, site: str | None = None) -> AbstractAsyncContextManager[Page]:
+        """Lease a page of ``site`` (default: the step's site) from the run's browser pool::
+
+        async with ctx.page("linkedin") as page: ...
+        """
+        pool = self.extras.get("browser")
+        if pool is None:
+            raise PluginError(f"step {self.step_id!r} needs the browser, but no browser pool is available")
+        name = site or self.site_name
+        if name is None:
+            raise PluginError(f"step {self.step_id!r} leases a page but names no site")
+        lease: AbstractAsyncContextManager[Page] = pool.page(name)
+        return lease
+
     def resolve_path(self, value: str | Path) -> Path:
         """A path from ``with:``, relative to the workflow file's directory."""
         path = Path(value).expanduser()
-        return path if path.is_absolute() else self.workflow_dir / path
+        return (path if path.is_absolute() else self.workflow_dir / path).resolve()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,165 @@
+"""``jobflow doctor``: is this machine ready to run workflows? One line per check, exit 1 if any fails.
+
+Checks, in order: the Python version, the settings, the jobflow home directory, the database (opened and
+migrated; its URL shown with the password masked), the plugins (load failures named), and the browser
+(found in the order the browser pool uses, see :mod:`jobflow.cli.browsers`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from jobflow.cli.output import console, dumps, symbol
+
+if TYPE_CHECKING:
+    from jobflow.config import Settings
+
+__all__ = ["Check", "doctor"]
+
+MIN_PYTHON = (3, 11)
+
+
+@dataclass
+class Check:
+    """The outcome of one check: ``ok``, ``warn`` (works, but worth knowing) or ``fail``."""
+
+    name: str
+    status: str
+    detail: str
+    notes: list[str] = field(default_factory=list)
+
+
+def check_python() -> Check:
+    """This interpreter is recent enough."""
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    ok = sys.version_info[:2] >= MIN_PYTHON
+    wanted = ".".join(str(part) for part in MIN_PYTHON)
+    detail = f"Python {version} ({sys.executable})" + ("" if ok else f": jobflow needs Python {wanted} or newer")
+    return Check("python", "ok" if ok else "fail", detail)
+
+
+def check_home(settings: Settings) -> Check:
+    """``JOBFLOW_HOME`` exists (or can be made) and a file can be written in it."""
+    home = settings.home
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=home, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check("home", "fail", f"{home} is not writable: {exc.strerror or exc} (set JOBFLOW_HOME elsewhere)")
+    return Check("home", "ok", f"{home} (writable)")
+
+
+async def _database(url: str) -> Check:
+    """The database opens and is migrated to the newest schema (as every command that uses it does)."""
+    from jobflow.errors import JobflowError
+    from jobflow.store import Store, safe_url
+
+    try:
+        store = await Store.open(url)
+    except JobflowError as exc:
+        return Check("database", "fail", str(exc))
+    try:
+        revision = await store.revision()
+    except JobflowError as exc:
+        return Check("database", "fail", str(exc))
+    finally:
+        await store.close()
+    return Check("database", "ok", f"{safe_url(url)} (migrated, schema revision {revision})")
+
+
+def check_plugins(settings: Settings) -> Check:
+    """Every plugin loads and registers its steps and sites."""
+    from jobflow.errors import JobflowError
+    from jobflow.plugins import build_plugins
+
+    try:
+        plugins = build_plugins(
+            load_plugins=settings.jobflow_load_plugins, disable_autoload=settings.jobflow_disable_plugin_autoload
+        )
+        infos = plugins.info()
+        steps = len(plugins.steps.names())
+        sites = sorted(plugins.sites)
+    except JobflowError as exc:
+        return Check("plugins", "fail", str(exc))
+    names = ", ".join(info.name for info in infos)
+    detail = f"{len(infos)} loaded ({names}); {steps} step types; sites: {', '.join(sites) or 'none'}"
+    if plugins.failures:
+        return Check(
+            "plugins", "fail", f"{len(plugins.failures)} failed to load; {detail}", [str(f) for f in plugins.failures]
+        )
+    return Check("plugins", "ok", detail)
+
+
+def check_browser(settings: Settings) -> Check:
+    """A Chromium is available from the first source the pool would use."""
+    from jobflow.cli.browsers import find_browsers, install_hints
+
+    candidates = find_browsers(settings)
+    # The pool takes the first source that is set: a configured but broken one is an error, not skipped.
+    first = next((c for c in candidates if c.usable or c.configured), None)
+    chosen = first if first is not None and first.usable else None
+    broken = first if first is not None and not first.usable else None
+    notes = [f"{c.source:<28}{c.detail}{'  (used)' if c is chosen else ''}" for c in candidates]
+    if broken is not None:
+        return Check("browser", "fail", f"{broken.source} is set but unusable: {broken.detail}", notes)
+    if chosen is None:
+        return Check("browser", "fail", "no Chromium found; install one with: " + " or ".join(install_hints()), notes)
+    return Check("browser", "ok", f"{chosen.source}: {chosen.detail}", notes)
+
+
+def run_checks() -> list[Check]:
+    """Every check, in order; a check that cannot run (no settings) fails instead of stopping the rest."""
+    from jobflow.cli.boot import settings as load_settings
+    from jobflow.errors import JobflowError
+
+    checks = [check_python()]
+    try:
+        settings = load_settings()
+    except JobflowError as exc:
+        return [*checks, Check("settings", "fail", str(exc))]
+    checks.append(check_home(settings))
+    import asyncio
+
+    checks.append(asyncio.run(_database(settings.effective_database_url)))
+    checks.append(check_plugins(settings))
+    checks.append(check_browser(settings))
+    return checks
+
+
+def doctor(
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Check that jobflow can run here: Python, home directory, database, plugins and browser."""
+    checks = run_checks()
+    failed = [c for c in checks if c.status == "fail"]
+    if json_output:
+        typer.echo(dumps({"ok": not failed, "checks": [asdict(c) for c in checks]}))
+    else:
+        _print(checks, failed)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print(checks: list[Check], failed: list[Check]) -> None:
+    from rich.text import Text
+
+    out = console()
+    styles = {"ok": "green", "warn": "yellow", "fail": "red"}
+    for check in checks:
+        mark = symbol(check.status, out.file)
+        out.print(Text.assemble((f"{mark} ", styles[check.status]), (f"{check.name:<10}", "bold"), check.detail))
+        for note in check.notes:
+            out.print(Text(f"{'':12}{note}", style="dim"))
+    if failed:
+        out.print(Text(f"\n{len(failed)} of {len(checks)} checks failed", style="red"))
+    else:
+        out.print(Text(f"\nall {len(checks)} checks passed", style="green"))
+    if os.environ.get("DATABASE_URL") and any(c.name == "database" and c.status == "fail" for c in checks):
+        out.print(Text("DATABASE_URL is set: unset it to use the SQLite file in JOBFLOW_HOME", style="dim"))

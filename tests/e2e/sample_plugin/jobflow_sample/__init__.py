@@ -1,0 +1,1 @@
+"""A third-party jobflow plugin that provides the ``sample.greet`` step."""

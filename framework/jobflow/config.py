@@ -53,6 +53,39 @@ class Settings(BaseSettings):
     scheduler_misfire_grace_time: int = Field(
         default=60, ge=0, description="Seconds a job may start late before it counts as missed."
     )
+    scheduler_retry_backoff: str = Field(
+        default="60s,120s,300s",
+        description=(
+            "Delays before a missed occurrence is tried again, comma-separated durations; their number is how "
+            "often (then it is marked failed and the user notified). Crashed runs use it too when the workflow "
+            "sets no `defaults.retry`."
+        ),
+    )
+    scheduler_lease_seconds: float = Field(
+        default=30.0,
+        ge=1,
+        description=(
+            "Seconds the active scheduler's lease lasts without renewal; it renews every third of that. "
+            "A standby daemon takes over once it expires (at once when the holder's process is gone)."
+        ),
+    )
+    scheduler_zombie_interval: float = Field(
+        default=300.0, gt=0, description="Seconds between two searches for crashed runs (also done on start-up)."
+    )
+    scheduler_heartbeat_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="A running run whose last heartbeat is older than this many seconds counts as crashed.",
+    )
+    scheduler_drain_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds a stopping daemon lets in-flight runs finish before marking them interrupted.",
+    )
+    scheduler_reload_interval: float = Field(
+        default=2.0, gt=0, description="Seconds between two looks for changed workflow files in the daemon."
+    )
+    scheduler_max_runs: int = Field(default=4, ge=1, description="Runs the daemon executes at the same time.")
     jobflow_browser_executable: Path | None = Field(
         default=None, description="Chromium executable to launch instead of the discovered one."
     )
@@ -75,6 +108,19 @@ class Settings(BaseSettings):
     )
     jobflow_heartbeat_interval: float = Field(
         default=10.0, gt=0, description="Seconds between heartbeats written on a running run."
+    )
+    jobflow_notify_config: Path | None = Field(
+        default=None,
+        description="Notification channels file (see docs/notifications.md). Default: `notify.yaml` in JOBFLOW_HOME.",
+    )
+    jobflow_notify_max_attempts: int = Field(
+        default=6, ge=1, description="Delivery attempts of a notification before it is marked failed."
+    )
+    jobflow_notify_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds one channel may take to deliver one notification."
+    )
+    jobflow_notify_poll_interval: float = Field(
+        default=5.0, gt=0, description="Seconds between two looks at the notification outbox in the daemon."
     )
 
     @property

@@ -8,6 +8,7 @@
     ├── PluginError                   a plugin failed to import, register or declared a bad hook (exit 2)
     │   └── DuplicateStep             two plugins registered the same step name
     ├── StoreError                    the database could not be opened, migrated or written
+    ├── SchedulerBusy                 another scheduler holds this database's scheduler lease
     ├── NotFound                      a run (job, application, ...) named by the user does not exist (exit 2)
     ├── ExpressionError               a ``${{ }}`` expression failed at run time (names step + expression)
     ├── SecretError                   a secret reference could not be resolved (never shows the value)
@@ -50,6 +51,7 @@ __all__ = [
     "PluginError",
     "Problem",
     "RateLimited",
+    "SchedulerBusy",
     "SecretError",
     "SiteChanged",
     "StepError",
@@ -107,6 +109,11 @@ class DuplicateStep(PluginError):
 
 class StoreError(JobflowError):
     """Raised by ``jobflow.store`` when the database cannot be opened, migrated or written."""
+
+
+class SchedulerBusy(JobflowError):
+    """Raised by ``jobflow daemon`` when another scheduler is active on the same database (one at a time:
+    the lease in ``scheduler_lease``); ``--standby`` waits and takes over instead."""
 
 
 class NotFound(JobflowError):

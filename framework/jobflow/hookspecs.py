@@ -18,6 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from jobflow.events import RunInfo, StepInfo
+    from jobflow.notify.types import NotifierType
     from jobflow.sites import SiteSpec
     from jobflow.steptype import StepType
 
@@ -45,6 +46,17 @@ def register_sites(register: Callable[[SiteSpec], None]) -> None:
 
     :param register: call it with each :class:`jobflow.sites.SiteSpec`. A workflow's ``sites.<name>``
         block overrides these defaults field by field.
+    """
+
+
+@hookspec
+def register_notifiers(register: Callable[[NotifierType[Any]], None]) -> None:
+    """Register notification channel types (console, email, webhook, ...). Called once, the first time a
+    notification is delivered or channels are listed.
+
+    :param register: call it with each :class:`jobflow.notify.NotifierType`: a name, a pydantic options
+        model and a factory building the channel from a ``notify.yaml`` entry. A name already registered by
+        another plugin is refused with an error naming both plugins.
     """
 
 

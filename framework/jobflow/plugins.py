@@ -19,6 +19,7 @@ import structlog
 from jobflow import hookspecs
 from jobflow.errors import DuplicateStep, PluginError
 from jobflow.events import RunInfo, StepInfo
+from jobflow.notify.types import NotifierType
 from jobflow.sites import SiteSpec
 from jobflow.steptype import StepType
 
@@ -26,7 +27,16 @@ __all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "LoadFailure", "Plugins", "St
 
 ENTRY_POINT_GROUP = "jobflow"
 
-DEFAULT_PLUGINS: tuple[str, ...] = ("jobflow.steps.core", "jobflow.steps.data")
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "jobflow.steps.core",
+    "jobflow.steps.data",
+    "jobflow.steps.browser",
+    "jobflow.steps.jobs",
+    "jobflow.testing.steps",
+    "jobflow.steps.notify",
+    "jobflow.steps.tracking",
+    "jobflow.notify.builtin",
+)
 """Modules registered before any entry point: jobflow's own defaults, written as ordinary plugins."""
 
 log = structlog.get_logger("jobflow.plugins")
@@ -106,6 +116,7 @@ class Plugins:
     distributions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     _steps: StepRegistry | None = None
     _sites: dict[str, SiteSpec] | None = None
+    _notifiers: dict[str, NotifierType[Any]] | None = None
 
     # -------------------------------------------------------------------------------- registration
 
@@ -161,6 +172,31 @@ class Plugins:
             self._call_each("register_sites", register_for)
             self._sites = sites
         return self._sites
+
+    @property
+    def notifiers(self) -> dict[str, NotifierType[Any]]:
+        """Notification channel types by name (``register_notifiers``)."""
+        if self._notifiers is None:
+            types: dict[str, NotifierType[Any]] = {}
+
+            def register_for(plugin: str) -> Callable[[Any], None]:
+                def register(kind: NotifierType[Any]) -> None:
+                    from dataclasses import replace
+
+                    if not isinstance(kind, NotifierType):
+                        raise PluginError(f"plugin {plugin!r} registered {kind!r}, which is not a NotifierType")
+                    if kind.name in types:
+                        raise PluginError(
+                            f"notifier {kind.name!r} is registered twice: by plugin {types[kind.name].plugin!r} "
+                            f"and by plugin {plugin!r}"
+                        )
+                    types[kind.name] = replace(kind, plugin=plugin)
+
+                return register
+
+            self._call_each("register_notifiers", register_for)
+            self._notifiers = types
+        return self._notifiers
 
     def register_commands(self, app: Any) -> None:
         self.pm.hook.register_commands(app=app)

@@ -16,8 +16,8 @@ Plugins declare steps with :func:`step` and hand them over in ``register_steps``
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from jobflow.errors import PluginError
 
 if TYPE_CHECKING:
-    from jobflow.browser.driver import Page
+    from jobflow.browser.driver import APIRequestContext, Page
     from jobflow.clock import Clock
     from jobflow.config import Settings
     from jobflow.spec.models import SiteConfig
@@ -70,8 +70,14 @@ class StepContext:
     site: SiteConfig | None = None
     store: Any = None
     """The store (``jobflow.store.Store``) when a database is configured."""
+    plugins: Any = None
+    """The run's plugins (``jobflow.plugins.Plugins``): core steps reach notifier types through it."""
     extras: dict[str, Any] = field(default_factory=dict)
-    """Services added by plugins (the browser pool adds ``browser``)."""
+    """Services added by the engine and plugins: ``browser`` (the run's pool), ``wait`` (the effective wait)."""
+    artifacts: list[str] = field(default_factory=list)
+    """Files saved as evidence of this attempt's failure (screenshot, HTML, trace), linked from its record."""
+    last_page: Page | None = field(default=None, repr=False)
+    """The page this attempt leased last (the engine captures it when the step fails after releasing it)."""
 
     @property
     def idempotency_key(self) -> str:
@@ -79,19 +85,55 @@ class StepContext:
         key = f"{self.run_id}:{self.attempt}:{self.step_id}"
         return key if self.iteration is None else f"{key}:{self.iteration}"
 
-    def page(self, site: str | None = None) -> AbstractAsyncContextManager[Page]:
-        """Lease a page of ``site`` (default: the step's site) from the run's browser pool::
-
-        async with ctx.page("linkedin") as page: ...
-        """
+    def _pool(self, site: str | None, what: str) -> tuple[Any, str]:
         pool = self.extras.get("browser")
         if pool is None:
             raise PluginError(f"step {self.step_id!r} needs the browser, but no browser pool is available")
         name = site or self.site_name
         if name is None:
-            raise PluginError(f"step {self.step_id!r} leases a page but names no site")
-        lease: AbstractAsyncContextManager[Page] = pool.page(name)
+            raise PluginError(f"step {self.step_id!r} leases {what} but names no site")
+        return pool, name
+
+    def page(self, site: str | None = None) -> AbstractAsyncContextManager[Page]:
+        """Lease a page of ``site`` (default: the step's site) from the run's browser pool::
+
+            async with ctx.page("linkedin") as page: ...
+
+        An error raised while the page is held saves a screenshot and the HTML as this attempt's evidence.
+        """
+        pool, name = self._pool(site, "a page")
+        return self._page_lease(pool, name)
+
+    @asynccontextmanager
+    async def _page_lease(self, pool: Any, name: str) -> AsyncIterator[Page]:
+        async with pool.page(name, evidence=self) as page:
+            self.last_page = page
+            yield page
+
+    def request(self, site: str | None = None) -> AbstractAsyncContextManager[APIRequestContext]:
+        """Lease the HTTP client of ``site``'s browser context (same cookies, headers, identity and rate)::
+
+            async with ctx.request() as http:
+                response = await http.get(url)
+
+        The lease takes one rate token; call ``await ctx.extras["browser"].throttle(site)`` before each
+        further request inside it.
+        """
+        pool, name = self._pool(site, "an HTTP client")
+        lease: AbstractAsyncContextManager[APIRequestContext] = pool.request(name)
         return lease
+
+    @property
+    def artifacts_dir(self) -> Path:
+        """``JOBFLOW_HOME/artifacts/<run>/<step>[-<iteration>]/attempt-<n>/``: this attempt's evidence."""
+        step = self.step_id if self.iteration is None else f"{self.step_id}-{self.iteration}"
+        return self.settings.home / "artifacts" / self.run_id / step / f"attempt-{self.attempt}"
+
+    def add_artifacts(self, paths: list[Path]) -> None:
+        """Link evidence files from this attempt's record (each once)."""
+        for path in paths:
+            if str(path) not in self.artifacts:
+                self.artifacts.append(str(path))
 
     def resolve_path(self, value: str | Path) -> Path:
         """A path from ``with:``, relative to the workflow file's directory."""

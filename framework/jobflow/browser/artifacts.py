@@ -1,22 +1,32 @@
-"""Failure evidence: a screenshot with secrets masked and the page's HTML, saved where the engine says.
+"""Failure evidence: a screenshot with secrets masked, the page's HTML and (when on) a trace.
 
-The engine calls :func:`capture_failure` when a browser step fails, with
-``JOBFLOW_HOME/artifacts/<run>/<step>/`` as the directory, and links the files from the step's record.
-Password fields and other secret inputs are painted over in the screenshot (the page is not changed);
-the HTML keeps no input values, since the DOM serialisation carries attributes, not typed text.
+A lease given an :class:`EvidenceTarget` (the engine's ``StepContext`` is one) calls
+:func:`record_failure` when the step fails while holding the page; the files go to the target's
+``JOBFLOW_HOME/artifacts/<run>/<step>[-<iteration>]/attempt-<n>/`` and are linked from the attempt's
+record. Password fields and other secret inputs are painted over in the screenshot (the page is not
+changed); the HTML keeps no input values, since the DOM serialisation carries attributes, not typed text.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import structlog
 
 from jobflow.browser.driver import DRIVER_ERRORS, TIMEOUT_ERRORS, Page, first_line
 
-__all__ = ["SECRET_INPUTS", "FailureArtifacts", "capture_failure"]
+__all__ = [
+    "EVIDENCE_WITHIN",
+    "SECRET_INPUTS",
+    "EvidenceTarget",
+    "FailureArtifacts",
+    "capture_failure",
+    "record_failure",
+]
 
 log = structlog.get_logger("jobflow.browser.artifacts")
 
@@ -29,6 +39,21 @@ SECRET_INPUTS = (
 )
 """Selectors masked in every failure screenshot; a plugin may pass more."""
 MASK_COLOR = "#FF00FF"
+EVIDENCE_WITHIN = 15.0
+"""Seconds a failure's screenshot, HTML and trace may take together."""
+
+
+class EvidenceTarget(Protocol):
+    """Where a failure's files go and who keeps their paths: a step attempt (``StepContext`` is one)."""
+
+    @property
+    def artifacts_dir(self) -> Path:
+        """``JOBFLOW_HOME/artifacts/<run>/<step>[-<iteration>]/attempt-<n>/``."""
+        ...
+
+    def add_artifacts(self, paths: list[Path]) -> None:
+        """Link ``paths`` from the attempt's record."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -77,3 +102,31 @@ async def capture_failure(
     if errors:
         log.warning("failure_capture_incomplete", directory=str(directory), errors=errors)
     return FailureArtifacts(screenshot, html, errors)
+
+
+async def record_failure(
+    page: Page,
+    target: EvidenceTarget,
+    *,
+    site: str,
+    error: BaseException | None,
+    trace: Callable[[Path], Awaitable[Path | None]] | None = None,
+) -> list[Path]:
+    """Save the evidence of a failure on ``page`` for ``target`` (with the trace, when ``trace`` saves one).
+
+    Bounded by :data:`EVIDENCE_WITHIN`; returns the files saved (linked from ``target`` too), ``[]`` when
+    the capture ran out of time.
+    """
+    directory = target.artifacts_dir
+    try:
+        async with asyncio.timeout(EVIDENCE_WITHIN):
+            paths = (await capture_failure(page, directory, within=EVIDENCE_WITHIN / 2)).paths()
+            saved_trace = await trace(directory / "trace.zip") if trace is not None else None
+    except TimeoutError:
+        log.warning("failure_capture_timeout", site=site, directory=str(directory))
+        return []
+    paths += [saved_trace] if saved_trace is not None else []
+    target.add_artifacts(paths)
+    what = type(error).__name__ if error is not None else None
+    log.info("failure_evidence", site=site, error=what, files=[str(p) for p in paths])
+    return paths

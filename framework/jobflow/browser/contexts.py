@@ -7,6 +7,7 @@ pages for reuse until they have served ``page_uses`` leases, and is retired afte
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,11 @@ import structlog
 
 from jobflow.browser.driver import DRIVER_ERRORS, BrowserContext, Page, first_line
 from jobflow.browser.timeouts import PoolTimeouts, named_timeout
+from jobflow.errors import JobflowError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jobflow.browser.sessions import SessionStore
     from jobflow.browser.stealth import BrowserIdentity, StealthProfile
 
@@ -32,6 +36,8 @@ class PoolLimits:
     """A page is closed after serving this many leases (a fresh tab clears leaked listeners and memory)."""
     context_pages: int = 100
     """A context is retired after opening this many pages (its session is saved and reloaded)."""
+    session_save_every: float = 5.0
+    """Seconds between two saves of a site's session while leases run; closing a context always saves it."""
 
 
 @dataclass(eq=False)
@@ -52,6 +58,10 @@ class SiteContext:
     retired: bool = False
     broken: bool = False
     last_used: float = 0.0
+    tracing: bool = False
+    """A Playwright trace is being recorded (``browser.trace: true``), one chunk per quiet period."""
+    _saving: asyncio.Task[None] | None = field(default=None, repr=False)
+    _saved_at: float = float("-inf")
 
     def __post_init__(self) -> None:
         self.context.on("close", lambda _: self._mark_broken())
@@ -109,6 +119,49 @@ class SiteContext:
             except DRIVER_ERRORS as exc:
                 log.debug("page_close_failed", site=self.site, error=first_line(exc))
 
+    async def start_trace(self) -> None:
+        """Record a trace of this context (screenshots and DOM snapshots), kept until a lease fails."""
+        await self.context.tracing.start(screenshots=True, snapshots=True)
+        self.tracing = True
+
+    async def save_trace(self, path: Path) -> Path | None:
+        """Write the trace since the last quiet moment to ``path`` and start a new chunk; ``None`` on failure."""
+        try:
+            await self.context.tracing.stop_chunk(path=path)
+            await self.context.tracing.start_chunk()
+        except DRIVER_ERRORS as exc:
+            log.warning("trace_save_failed", site=self.site, error=first_line(exc))
+            return None
+        return path
+
+    async def restart_trace(self) -> None:
+        """Drop the trace recorded so far when no lease is running (a success needs no evidence)."""
+        if not self.tracing or self.busy or self.broken:
+            return
+        try:
+            await self.context.tracing.stop_chunk()
+            await self.context.tracing.start_chunk()
+        except DRIVER_ERRORS as exc:
+            log.debug("trace_restart_failed", site=self.site, error=first_line(exc))
+
+    def save_soon(self, sessions: SessionStore, now: float) -> None:
+        """After a lease: save the session in the background, at most every ``session_save_every`` seconds.
+
+        The lease does not wait for the save. A change not saved yet is saved by a later lease or when the
+        context closes (which always saves); ``now`` is the pool clock's monotonic time.
+        """
+        running = self._saving is not None and not self._saving.done()
+        if running or now - self._saved_at < self.limits.session_save_every:
+            return
+        self._saved_at = now
+        self._saving = asyncio.create_task(self._save_quietly(sessions), name=f"jobflow-save-{self.site}")
+
+    async def _save_quietly(self, sessions: SessionStore) -> None:
+        try:
+            await self.save(sessions)
+        except (JobflowError, OSError) as exc:  # a timeout or a full disk: the next save tries again
+            log.warning("session_save_failed", site=self.site, error=str(exc))
+
     async def save(self, sessions: SessionStore) -> None:
         """Write the context's storage state (cookies, local storage) to the site's session file."""
         if self.broken:
@@ -123,6 +176,8 @@ class SiteContext:
 
     async def close(self, sessions: SessionStore | None) -> None:
         """Save the session (when given a store) and close the context with its pages."""
+        if self._saving is not None:
+            await self._saving
         if sessions is not None:
             await self.save(sessions)
         self.idle.clear()

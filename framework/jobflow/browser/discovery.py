@@ -6,12 +6,17 @@
 2. ``JOBFLOW_BROWSER_EXECUTABLE``: a Chromium or Chrome binary.
 3. Playwright's own download (``python -m playwright install chromium``).
 4. The system's Chromium or Chrome (``/usr/bin/chromium``, ``google-chrome``, ...).
+
+A source the user set (1 or 2) must work: when it does not, the pool stops with a ``ConfigError`` rather
+than quietly using another browser. :func:`candidates` lists every source for ``jobflow doctor``; nothing
+is launched and the driver is not imported here.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -19,11 +24,21 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from jobflow.config import Settings
 from jobflow.errors import ConfigError
 
-__all__ = ["BrowserChoice", "find_browser", "install_hint"]
+__all__ = [
+    "BrowserChoice",
+    "Candidate",
+    "candidates",
+    "find_browser",
+    "install_hint",
+    "install_hints",
+    "mask_endpoint",
+    "pick",
+]
 
 Kind = Literal["ws_endpoint", "executable", "playwright", "system"]
 
@@ -63,7 +78,7 @@ class BrowserChoice:
         """One line for ``jobflow doctor``."""
         if self.kind == "ws_endpoint":
             what = "Chromium DevTools endpoint" if self.is_cdp else "Playwright server"
-            return f"remote {what} {self.endpoint} (JOBFLOW_BROWSER_WS_ENDPOINT)"
+            return f"remote {what} {mask_endpoint(self.endpoint or '')} (JOBFLOW_BROWSER_WS_ENDPOINT)"
         source = {
             "executable": "JOBFLOW_BROWSER_EXECUTABLE",
             "playwright": "Playwright's download",
@@ -77,9 +92,25 @@ def install_hint() -> str:
     return f"{shlex.quote(sys.executable)} -m playwright install chromium"
 
 
+def install_hints() -> list[str]:
+    """Every command that installs a usable browser here (Playwright's download first)."""
+    return [install_hint(), *(["apt-get install -y chromium"] if sys.platform.startswith("linux") else [])]
+
+
+def mask_endpoint(endpoint: str) -> str:
+    """``endpoint`` without user, password or query (tokens): fit for logs and ``jobflow doctor``."""
+    parts = urlsplit(endpoint)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "…" if parts.query else "", ""))
+
+
 def _browsers_dir() -> Path:
     env = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
-    if env and env != "0":
+    if env == "0":  # browsers installed inside the playwright package
+        spec = find_spec("playwright")
+        origin = Path(spec.origin).parent if spec is not None and spec.origin else Path(".")
+        return origin / "driver" / "package" / ".local-browsers"
+    if env:
         return Path(env).expanduser()
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "ms-playwright"
@@ -103,15 +134,23 @@ def _playwright_revision() -> str | None:
     return None
 
 
+def _revision_number(folder: Path) -> int:
+    found = re.search(r"-(\d+)$", folder.name)
+    return int(found.group(1)) if found else -1
+
+
 def _playwright_download() -> Path | None:
-    revision = _playwright_revision()
-    if revision is None:
+    """The Chromium of the installed Playwright's own revision, else the newest downloaded one."""
+    root = _browsers_dir()
+    if not root.is_dir():
         return None
-    folder = _browsers_dir() / f"chromium-{revision}"
-    for relative in _DOWNLOAD_BINARIES:
-        candidate = folder / relative
-        if candidate.is_file():
-            return candidate
+    wanted = _playwright_revision()
+    folders = sorted(root.glob("chromium-*"), key=_revision_number, reverse=True)
+    folders.sort(key=lambda folder: folder.name != f"chromium-{wanted}")  # stable: the exact revision first
+    for folder in folders:
+        for relative in _DOWNLOAD_BINARIES:
+            if (folder / relative).is_file():
+                return folder / relative
     return None
 
 
@@ -123,22 +162,62 @@ def _system_browser() -> Path | None:
     return next((Path(p) for p in _SYSTEM_PATHS if Path(p).is_file()), None)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One source of a browser, as ``jobflow doctor`` lists them; ``configured``: the user set it."""
+
+    source: str
+    usable: bool
+    detail: str
+    configured: bool = False
+    choice: BrowserChoice | None = None
+
+
+def _endpoint(settings: Settings) -> Candidate:
+    source = "JOBFLOW_BROWSER_WS_ENDPOINT"
+    endpoint = (settings.jobflow_browser_ws_endpoint or "").strip()
+    if not endpoint:
+        return Candidate(source, False, "not set")
+    if not endpoint.startswith(("ws://", "wss://", "http://", "https://")):
+        return Candidate(source, False, f"{mask_endpoint(endpoint)}: not a ws:// or http:// URL", True)
+    return Candidate(source, True, mask_endpoint(endpoint), True, BrowserChoice("ws_endpoint", endpoint=endpoint))
+
+
+def _executable(settings: Settings) -> Candidate:
+    source = "JOBFLOW_BROWSER_EXECUTABLE"
+    if settings.jobflow_browser_executable is None:
+        return Candidate(source, False, "not set")
+    path = settings.jobflow_browser_executable.expanduser()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        return Candidate(source, False, f"{path}: not an executable file", True)
+    return Candidate(source, True, str(path), True, BrowserChoice("executable", path=path))
+
+
+def candidates(settings: Settings) -> list[Candidate]:
+    """Every source in the order the pool tries them, each saying whether it is usable and why."""
+    download, system = _playwright_download(), _system_browser()
+    return [
+        _endpoint(settings),
+        _executable(settings),
+        Candidate("Playwright's Chromium", True, str(download), choice=BrowserChoice("playwright", path=download))
+        if download
+        else Candidate("Playwright's Chromium", False, f"not found in {_browsers_dir()}"),
+        Candidate("system Chromium", True, str(system), choice=BrowserChoice("system", path=system))
+        if system
+        else Candidate("system Chromium", False, "no chromium or google-chrome on PATH"),
+    ]
+
+
+def pick(found: list[Candidate]) -> Candidate | None:
+    """The source the pool uses: the first one set or usable (a source the user set must work: no fallback)."""
+    return next((c for c in found if c.usable or c.configured), None)
+
+
 def find_browser(settings: Settings) -> BrowserChoice:
     """The browser to use, in DESIGN.md's order; ``ConfigError`` (with :func:`install_hint`) when none."""
-    if settings.jobflow_browser_ws_endpoint:
-        endpoint = settings.jobflow_browser_ws_endpoint.strip()
-        if not endpoint.startswith(("ws://", "wss://", "http://", "https://")):
-            raise ConfigError(f"JOBFLOW_BROWSER_WS_ENDPOINT must be a ws:// or http:// URL, got {endpoint!r}")
-        return BrowserChoice("ws_endpoint", endpoint=endpoint)
-    if settings.jobflow_browser_executable is not None:
-        path = settings.jobflow_browser_executable.expanduser()
-        if not path.is_file() or not os.access(path, os.X_OK):
-            raise ConfigError(f"JOBFLOW_BROWSER_EXECUTABLE {str(path)!r} is not an executable file")
-        return BrowserChoice("executable", path=path)
-    download = _playwright_download()
-    if download is not None:
-        return BrowserChoice("playwright", path=download)
-    system = _system_browser()
-    if system is not None:
-        return BrowserChoice("system", path=system)
-    raise ConfigError(f"no Chromium or Chrome found; install one with: {install_hint()}")
+    chosen = pick(candidates(settings))
+    if chosen is None:
+        raise ConfigError(f"no Chromium or Chrome found; install one with: {' or '.join(install_hints())}")
+    if chosen.choice is None:
+        raise ConfigError(f"{chosen.source} is set but unusable: {chosen.detail}")
+    return chosen.choice

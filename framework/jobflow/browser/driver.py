@@ -19,13 +19,14 @@ import importlib
 import importlib.util
 from typing import Any, Literal, cast
 
-from playwright.async_api import Browser, BrowserContext, Locator, Page, Playwright, Response
+from playwright.async_api import APIRequestContext, Browser, BrowserContext, Locator, Page, Playwright, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 __all__ = [
     "DRIVER_ERRORS",
     "TIMEOUT_ERRORS",
+    "APIRequestContext",
     "Browser",
     "BrowserContext",
     "DriverName",

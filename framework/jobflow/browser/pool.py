@@ -9,6 +9,10 @@ starts Chromium). One context per site identity, its session kept in ``JOBFLOW_H
 ``options.contexts`` leases run at once and at most that many contexts stay open (idle ones are closed,
 least recently used first). A browser or context that dies is replaced; the lease that saw it die raises
 ``BrowserCrashed``, which the engine retries. ``aclose()`` closes everything: no Chromium process is left.
+
+``pool.request(site)`` leases the site context's HTTP client instead of a page. Every lease takes one of
+the site's rate tokens (``throttle`` takes more); ``spend`` counts the site's daily limits. A lease given
+an evidence target saves a failure's screenshot, HTML and trace (:mod:`jobflow.browser.artifacts`).
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
 import structlog
 
+from jobflow.browser.artifacts import EvidenceTarget, record_failure
 from jobflow.browser.contexts import PoolLimits, SiteContext
 from jobflow.browser.discovery import find_browser
-from jobflow.browser.driver import DRIVER_ERRORS, Page, first_line
+from jobflow.browser.driver import DRIVER_ERRORS, APIRequestContext, Page, first_line
 from jobflow.browser.launcher import LaunchedBrowser, launch
 from jobflow.browser.ratelimit import DailyLimit, InMemoryDailyLimit, RateLimiter
 from jobflow.browser.sessions import SessionStore
@@ -117,35 +123,85 @@ class BrowserPool:
 
     # ------------------------------------------------------------------------------------------ leasing
 
-    def page(self, site: str) -> AbstractAsyncContextManager[Page]:
-        """Lease a page of ``site``'s context: ``async with pool.page("linkedin") as page:``."""
+    def page(self, site: str, *, evidence: EvidenceTarget | None = None) -> AbstractAsyncContextManager[Page]:
+        """Lease a page of ``site``'s context: ``async with pool.page("linkedin") as page:``.
+
+        With ``evidence`` (the step's :class:`~jobflow.browser.artifacts.EvidenceTarget`), an error raised
+        while the page is held saves a screenshot, the HTML and (``browser.trace``) the trace first.
+        """
         self.sessions.path(site)  # validates the name before anything starts
-        return self._lease(site)
+        return self._lease_page(site, evidence)
+
+    def request(self, site: str) -> AbstractAsyncContextManager[APIRequestContext]:
+        """Lease ``site``'s HTTP client: its context's ``APIRequestContext`` (same cookies, headers, identity).
+
+        The lease takes one rate token, as a page lease does; call :meth:`throttle` before each further
+        request inside it.
+        """
+        self.sessions.path(site)
+        return self._lease_request(site)
 
     @asynccontextmanager
-    async def _lease(self, site: str) -> AsyncIterator[Page]:
-        if self._closed:
-            raise JobflowError("the browser pool is closed")
-        async with self._slots:
-            await self._rates.acquire(site)
-            entry, page = await self._acquire(site)
+    async def _lease_page(self, site: str, evidence: EvidenceTarget | None) -> AsyncIterator[Page]:
+        async with self._slot(site):
+            entry, page = await self._acquire(site, with_page=True)
+            assert page is not None
             ok = False
             try:
                 yield page
                 ok = True
-            except Exception as exc:
-                # A driver error says so itself; a wrapped one (NetworkError, StepTimeout) only by the state.
-                if self._crashed(entry, page, exc, by_message=isinstance(exc, DRIVER_ERRORS)):
-                    raise BrowserCrashed(f"the browser crashed while {site} was in use: {first_line(exc)}") from exc
+            except (Exception, asyncio.CancelledError) as exc:
+                if evidence is not None:
+                    trace = entry.save_trace if entry.tracing else None
+                    await record_failure(page, evidence, site=entry.site, error=exc, trace=trace)
+                if isinstance(exc, Exception):
+                    self._raise_crash(entry, page, exc)
                 raise
             finally:
                 await self._release(entry, page, ok=ok)
 
-    async def _acquire(self, site: str) -> tuple[SiteContext, Page]:
+    @asynccontextmanager
+    async def _lease_request(self, site: str) -> AsyncIterator[APIRequestContext]:
+        async with self._slot(site):
+            entry, _ = await self._acquire(site, with_page=False)
+            ok = False
+            try:
+                yield entry.context.request
+                ok = True
+            except Exception as exc:
+                self._raise_crash(entry, None, exc)
+                raise
+            finally:
+                entry.leased -= 1
+                await self._release(entry, None, ok=ok)
+
+    @asynccontextmanager
+    async def _slot(self, site: str) -> AsyncIterator[None]:
+        if self._closed:
+            raise JobflowError("the browser pool is closed")
+        async with self._slots:
+            await self._rates.acquire(site)
+            yield
+
+    def _raise_crash(self, entry: SiteContext, page: Page | None, exc: Exception) -> None:
+        # A driver error says so itself; a wrapped one (NetworkError, StepTimeout) only by the state.
+        if self._crashed(entry, page, exc, by_message=isinstance(exc, DRIVER_ERRORS)):
+            raise BrowserCrashed(f"the browser crashed while {entry.site} was in use: {first_line(exc)}") from exc
+
+    async def capture(self, page: Page, target: EvidenceTarget) -> list[Path]:
+        """Capture ``page`` (released by the step, still open) for ``target``; ``[]`` when it is gone."""
+        entry = next((e for e in self._contexts.values() if e.context is page.context), None)
+        if page.is_closed() or entry is None or entry.broken:
+            return []
+        return await record_failure(page, target, site=entry.site, error=None)
+
+    async def _acquire(self, site: str, *, with_page: bool) -> tuple[SiteContext, Page | None]:
         for attempt in (1, 2, 3):
             async with self._lock:
                 entry = await self._context(site)
                 entry.leased += 1  # reserved: not evicted while its page opens
+            if not with_page:
+                return entry, None
             try:
                 return entry, await entry.take_page()
             except DRIVER_ERRORS as exc:
@@ -176,12 +232,14 @@ class BrowserPool:
             log.warning("browser_crashed", site=entry.site, browser=dead_browser, error=first_line(exc))
         return dead
 
-    async def _release(self, entry: SiteContext, page: Page, *, ok: bool) -> None:
-        healthy = entry.page_healthy(page)
-        await entry.give_back(page, reuse=ok)
+    async def _release(self, entry: SiteContext, page: Page | None, *, ok: bool) -> None:
+        healthy = entry.page_healthy(page) if page is not None else not entry.broken
+        if page is not None:
+            await entry.give_back(page, reuse=ok)
         entry.last_used = self._clock.monotonic()
         if ok and healthy:
-            await entry.save(self.sessions)
+            entry.save_soon(self.sessions, entry.last_used)
+            await entry.restart_trace()
         if (entry.retired or entry.broken) and not entry.busy:
             async with self._lock:
                 if self._contexts.get(entry.site) is entry:
@@ -226,7 +284,9 @@ class BrowserPool:
                 storage_state=cast("StorageState | None", state), **self.profile.context_options()
             )
             await self.profile.prepare_context(context, launched.identity)
-        entry = SiteContext(site, context, self.profile, launched.identity, self.limits, self.timeouts)
+            entry = SiteContext(site, context, self.profile, launched.identity, self.limits, self.timeouts)
+            if self.options.trace:
+                await entry.start_trace()
         self._contexts[site] = entry
         return entry
 

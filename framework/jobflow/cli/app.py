@@ -18,7 +18,9 @@ from typing import Annotated
 
 import typer
 
-from jobflow.cli import check, doctor, plugin_list, runs
+from jobflow.cli import applications, check, daemon, doctor, jobs, plugin_list, reminders, runs, status
+from jobflow.cli import notifications as notifications_cmd
+from jobflow.cli import questions as questions_cmd
 from jobflow.cli import run as run_cmd
 from jobflow.cli.output import plural, print_error, state
 
@@ -63,7 +65,14 @@ app.command("validate", no_args_is_help=True)(check.validate)
 app.command("schema")(check.schema)
 app.command("plugins")(plugin_list.plugins)
 app.add_typer(runs.app, name="runs")
+app.command("jobs")(jobs.jobs)
+app.add_typer(applications.app, name="applications")
+app.add_typer(reminders.app, name="reminders")
+app.add_typer(notifications_cmd.app, name="notifications")
+app.add_typer(questions_cmd.app, name="questions")
 app.command("doctor")(doctor.doctor)
+app.command("daemon")(daemon.daemon)
+app.command("status")(status.status)
 
 
 def builtin_commands() -> set[str]:

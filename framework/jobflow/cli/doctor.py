@@ -1,8 +1,9 @@
 """``jobflow doctor``: is this machine ready to run workflows? One line per check, exit 1 if any fails.
 
 Checks, in order: the Python version, the settings, the jobflow home directory, the database (opened and
-migrated; its URL shown with the password masked), the plugins (load failures named), and the browser
-(found in the order the browser pool uses, see :mod:`jobflow.cli.browsers`).
+migrated; its URL shown with the password masked), the scheduler's job store (jobs that cannot be loaded
+are listed: they are set aside, never deleted), the plugins (load failures named), and the browser
+(found in the order the browser pool uses, see :mod:`jobflow.browser.discovery`).
 """
 
 from __future__ import annotations
@@ -98,20 +99,37 @@ def check_plugins(settings: Settings) -> Check:
 
 
 def check_browser(settings: Settings) -> Check:
-    """A Chromium is available from the first source the pool would use."""
-    from jobflow.cli.browsers import find_browsers, install_hints
+    """A Chromium is available from the first source the pool would use (:mod:`jobflow.browser.discovery`)."""
+    from jobflow.browser.discovery import candidates, install_hints, pick
 
-    candidates = find_browsers(settings)
-    # The pool takes the first source that is set: a configured but broken one is an error, not skipped.
-    first = next((c for c in candidates if c.usable or c.configured), None)
+    found = candidates(settings)
+    first = pick(found)
     chosen = first if first is not None and first.usable else None
-    broken = first if first is not None and not first.usable else None
-    notes = [f"{c.source:<28}{c.detail}{'  (used)' if c is chosen else ''}" for c in candidates]
-    if broken is not None:
-        return Check("browser", "fail", f"{broken.source} is set but unusable: {broken.detail}", notes)
+    notes = [f"{c.source:<28}{c.detail}{'  (used)' if c is chosen else ''}" for c in found]
+    if first is not None and chosen is None:
+        return Check("browser", "fail", f"{first.source} is set but unusable: {first.detail}", notes)
     if chosen is None:
         return Check("browser", "fail", "no Chromium found; install one with: " + " or ".join(install_hints()), notes)
     return Check("browser", "ok", f"{chosen.source}: {chosen.detail}", notes)
+
+
+def check_scheduler(settings: Settings) -> Check:
+    """Every job the scheduler stored can be loaded (unloadable ones are set aside, never deleted)."""
+    from jobflow.scheduler.config import SchedulerConfig
+    from jobflow.scheduler.status import probe_jobstore
+
+    config = SchedulerConfig.from_settings(settings)
+    if not config.persistence or not config.jobstore_url:
+        return Check("scheduler", "ok", "job store in memory (SCHEDULER_PERSISTENCE_ENABLED=false)")
+    try:
+        count, bad = probe_jobstore(config.jobstore_url, config.jobstore_table)
+    except Exception as exc:
+        return Check("scheduler", "fail", f"cannot read the job store: {type(exc).__name__}: {exc}")
+    if not bad:
+        return Check("scheduler", "ok", f"{count} stored job(s) in {config.jobstore_table}, all loadable")
+    notes = [f"{job}: {reason}" for job, reason in bad]
+    detail = f"{len(bad)} of {count} stored job(s) cannot be loaded: set aside (kept, not run)"
+    return Check("scheduler", "warn", detail, notes)
 
 
 def run_checks() -> list[Check]:
@@ -128,6 +146,7 @@ def run_checks() -> list[Check]:
     import asyncio
 
     checks.append(asyncio.run(_database(settings.effective_database_url)))
+    checks.append(check_scheduler(settings))
     checks.append(check_plugins(settings))
     checks.append(check_browser(settings))
     return checks
@@ -135,8 +154,18 @@ def run_checks() -> list[Check]:
 
 def doctor(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    stealth: Annotated[
+        bool,
+        typer.Option("--stealth", help="Run the browser against jobflow's detection page and show every check."),
+    ] = False,
 ) -> None:
     """Check that jobflow can run here: Python, home directory, database, plugins and browser."""
+    if stealth:
+        from jobflow.cli import stealth as stealth_check
+        from jobflow.cli.boot import settings as load_settings
+
+        stealth_check.run(load_settings(), json_output=json_output)
+        return
     checks = run_checks()
     failed = [c for c in checks if c.status == "fail"]
     if json_output:

@@ -107,7 +107,7 @@ def show(
     run_id: Annotated[str, typer.Argument(metavar="ID", help="A run id, or a unique prefix of one.")],
     json_output: JsonOption = False,
 ) -> None:
-    """Show one run: its header, then every step attempt with status, duration, error and outputs."""
+    """Show one run: its header, every step attempt (status, duration, error, outputs) and failure evidence."""
     from jobflow.errors import NotFound
 
     detail = _with_store(lambda store: store.runs.get(run_id))
@@ -168,3 +168,21 @@ def _print_detail(detail: RunDetail) -> None:
             ),
         )
     )
+    _print_artifacts(detail)
+
+
+def _print_artifacts(detail: RunDetail) -> None:
+    """The failure evidence (screenshot, HTML, trace) of each attempt that saved some, one path a line."""
+    from rich.text import Text
+
+    failed = [step for step in detail.steps if step.artifacts]
+    if not failed:
+        return
+    out = console()
+    out.print()
+    out.print(Text("artifacts", style="bold"))
+    for step in failed:
+        name = step.step_id if step.iteration is None else f"{step.step_id}[{step.iteration}]"
+        out.print(Text.assemble("  ", (f"{name} attempt {step.attempt}", "dim")))
+        for path in step.artifacts:
+            out.print(Text(f"    {path}"), soft_wrap=True)

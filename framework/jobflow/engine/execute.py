@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from jobflow.errors import ExpressionError, JobflowError, StepError, StepTimeout
+from jobflow.errors import ExpressionError, JobflowError, SiteChanged, StepError, StepTimeout
 from jobflow.events import StepInfo, StepStatus
 from jobflow.spec.durations import format_duration
 from jobflow.steptype import StepContext
@@ -33,6 +33,10 @@ class Outcome:
     status: StepStatus = "succeeded"
     error_class: str | None = None
     error_message: str | None = None
+
+
+def _files(ctx: StepContext | None) -> list[str]:
+    return list(ctx.artifacts) if ctx is not None else []
 
 
 def _validation_message(exc: ValidationError, prefix: str) -> str:
@@ -151,6 +155,7 @@ class StepExecutor:
         async def attempt(number: int) -> dict[str, Any]:
             info = self._info(number, iteration)
             timer: asyncio.Timeout | None = None
+            ctx: StepContext | None = None
             try:
                 await self.state.plugins.step_started(self.state.run, info)
                 ctx = self._context(number, iteration)
@@ -159,10 +164,11 @@ class StepExecutor:
                     result = await step_type.run(ctx, params)
                 outputs = self._outputs(step_type.outputs, result)
             except asyncio.CancelledError:
-                await self._finish(info, status="cancelled", error_message="cancelled")
+                await self._finish(info, status="cancelled", error_message="cancelled", artifacts=_files(ctx))
                 self.log.warning("step cancelled", attempt=number, iteration=iteration)
                 raise
             except Exception as exc:
+                info.artifacts = await self._evidence(ctx, exc)
                 if isinstance(exc, TimeoutError) and timer is not None and timer.expired():
                     failed[number] = (info, "StepTimeout")
                     raise StepTimeout(f"step '{self.step_id}' timed out after {timeout_text}") from exc
@@ -220,8 +226,22 @@ class StepExecutor:
             site_name=self.r.site_name,
             site=self.r.site,
             store=state.store,
-            extras={"wait": self.r.wait},
+            plugins=state.plugins,
+            extras={"wait": self.r.wait, "browser": state.browser},
         )
+
+    async def _evidence(self, ctx: StepContext | None, exc: Exception) -> list[str]:
+        """The attempt's failure evidence. A lease saves it when the error happens inside it; a ``SiteChanged``
+        or a timeout after the step released its page is captured here from that page, while it is open."""
+        if ctx is None:
+            return []
+        late = isinstance(exc, SiteChanged | TimeoutError | StepTimeout)
+        if not ctx.artifacts and late and ctx.last_page is not None and self.state.browser is not None:
+            try:
+                await self.state.browser.capture(ctx.last_page, ctx)
+            except Exception as capture_exc:  # evidence is best effort; the step's own error is recorded
+                self.log.warning("failure_capture_failed", error=f"{type(capture_exc).__name__}: {capture_exc}")
+        return list(ctx.artifacts)
 
     def _outputs(self, model: type[BaseModel], result: Any) -> dict[str, Any]:
         if isinstance(result, model):

@@ -30,6 +30,7 @@ from jobflow.spec.expressions import Evaluator
 from jobflow.spec.models import Workflow
 from jobflow.steptype import StepType
 
+from .browser import close_pool, open_pool
 from .execute import Outcome, StepExecutor
 from .ids import new_run_id
 from .owner import current_owner
@@ -142,6 +143,7 @@ class Engine:
         }
         outputs: dict[str, dict[str, Any]] = context["steps"]
         heartbeat: asyncio.Task[None] | None = None
+        state.browser = open_pool(workflow, self.plugins, self.settings, self.clock, self.store)
         try:
             await self.plugins.run_started(replace(run))
             log.debug("run started", trigger=run.trigger, attempt=run.attempt)
@@ -186,6 +188,7 @@ class Engine:
             if heartbeat is not None:
                 heartbeat.cancel()
                 await asyncio.wait([heartbeat])
+            await close_pool(state.browser)
             run.finished_at = self.clock.now()
             run.outputs = summarize(outputs, state.redactor)
             log.debug("run finished", status=run.status, error=run.error_message)

@@ -31,5 +31,7 @@ class RunState:
     secrets: dict[str, str]
     workflow_dir: Path
     store: Any = None
+    browser: Any = None
+    """The run's ``jobflow.browser.BrowserPool`` (lazy: Chromium starts on the first lease)."""
     records: list[StepInfo] = field(default_factory=list)
     """Every finished attempt (and every skipped step), in the order they ended."""

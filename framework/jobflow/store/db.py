@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -27,6 +27,9 @@ from jobflow.store.failures import failing_as
 from jobflow.store.migrate import current_revision, upgrade
 from jobflow.store.runs import RunRepository
 from jobflow.store.urls import async_url, parse_url, safe_url
+
+if TYPE_CHECKING:
+    from jobflow.store.limits import DailyLimitRepository
 
 __all__ = ["Store"]
 
@@ -100,6 +103,12 @@ class Store:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+    def daily_limits(self) -> DailyLimitRepository:
+        """The sites' daily limits counted in this database (a :class:`jobflow.browser.DailyLimit`)."""
+        from jobflow.store.limits import DailyLimitRepository
+
+        return DailyLimitRepository(self)
 
     def session(self, *, write: bool = False) -> AsyncSession:
         """A new ``AsyncSession`` (use ``async with store.session() as s``; commit explicitly).

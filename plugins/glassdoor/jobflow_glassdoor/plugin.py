@@ -7,6 +7,7 @@ from typing import Any
 from jobflow import SiteSpec, hookimpl
 from jobflow.spec.durations import parse_rate
 from jobflow.spec.models import WaitSpec
+from jobflow_glassdoor.steps import job, search
 
 SITE = SiteSpec(
     name="glassdoor",
@@ -19,3 +20,9 @@ SITE = SiteSpec(
 @hookimpl
 def register_sites(register: Any) -> None:
     register(SITE)
+
+
+@hookimpl
+def register_steps(register: Any) -> None:
+    register(search)
+    register(job)

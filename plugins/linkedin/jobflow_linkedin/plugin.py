@@ -1,22 +1,23 @@
-"""Hook implementations of the Linkedin plugin (hookimpls only, STYLE.md guideline 9)."""
+"""Hook implementations of the LinkedIn plugin (hookimpls only, STYLE.md guideline 9)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from jobflow import SiteSpec, hookimpl
-from jobflow.spec.durations import parse_rate
-from jobflow.spec.models import WaitSpec
-
-SITE = SiteSpec(
-    name="linkedin",
-    base_url="https://www.linkedin.com",
-    wait=WaitSpec(until="networkidle", timeout=timedelta(seconds=60)),
-    rate=parse_rate("20/min"),
-)
+from jobflow import hookimpl
+from jobflow_linkedin.site import SITE
+from jobflow_linkedin.steps.easy_apply import easy_apply
+from jobflow_linkedin.steps.job import job
+from jobflow_linkedin.steps.login import login
+from jobflow_linkedin.steps.search import search
 
 
 @hookimpl
 def register_sites(register: Any) -> None:
     register(SITE)
+
+
+@hookimpl
+def register_steps(register: Any) -> None:
+    for step_type in (search, job, login, easy_apply):
+        register(step_type)

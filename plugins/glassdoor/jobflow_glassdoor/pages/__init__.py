@@ -1,0 +1,1 @@
+"""Glassdoor page objects: one per screen (results page, its GraphQL pages, job page)."""

@@ -1,0 +1,1 @@
+"""Indeed page objects: one per screen (search results, job page)."""

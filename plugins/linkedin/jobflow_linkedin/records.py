@@ -1,0 +1,83 @@
+"""What ``linkedin.easy_apply`` writes to the store: applications, follow-up reminders, queued questions.
+
+Without a store (no database configured) nothing is written and the step says so in its log; the Easy
+Apply statuses are still returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from jobflow_linkedin.answers import question_key
+from jobflow_linkedin.site import SITE
+
+__all__ = ["applied_job_ids", "queue_question", "record_application", "schedule_follow_up"]
+
+
+async def applied_job_ids(store: Any) -> set[str]:
+    """LinkedIn job ids the store knows as applied to (any status past ``planned``)."""
+    if store is None:
+        return set()
+    from jobflow.store.applications import ApplicationRepository
+    from jobflow.store.postings import APPLIED_STATUSES
+
+    rows = await ApplicationRepository(store).list(site=SITE.name, limit=100_000)
+    return {row.site_job_id for row in rows if row.site_job_id and row.status in APPLIED_STATUSES}
+
+
+async def record_application(
+    store: Any,
+    *,
+    native_id: str,
+    title: str,
+    company: str | None,
+    url: str,
+    run_id: str,
+    note: str = "",
+) -> int | None:
+    """Record the posting as ``applied`` (created or updated); its application id, ``None`` without a store."""
+    if store is None:
+        return None
+    from jobflow.store.applications import ApplicationRepository
+
+    row, _ = await ApplicationRepository(store).record(
+        title=title or f"LinkedIn job {native_id}",
+        company=company or None,
+        url=url,
+        site=SITE.name,
+        site_job_id=native_id,
+        status="applied",
+        notes=note,
+        created_by=f"run:{run_id}",
+    )
+    return row.id
+
+
+async def schedule_follow_up(store: Any, *, application_id: int, due_at: datetime, run_id: str) -> str:
+    """Add the application's ``follow_up`` reminder (idempotent); its id ``reminder:<app>:follow_up``."""
+    from jobflow.reminders import add_reminder
+
+    return await add_reminder(
+        store, application_id=application_id, type="follow_up", due_at=due_at, created_by=f"run:{run_id}"
+    )
+
+
+async def queue_question(
+    store: Any, *, question: str, input_type: str, options: Sequence[str], native_id: str
+) -> int | None:
+    """Queue a question the profile cannot answer (``jobflow questions``); its id, ``None`` without a store."""
+    if store is None:
+        return None
+    from jobflow.store.questions import QuestionRepository
+
+    row = await QuestionRepository(store).ask(
+        site=SITE.name,
+        question=question,
+        question_key=question_key(question)[:255],
+        input_type=input_type,
+        options=options,
+        job_id=native_id,
+    )
+    return row.id

@@ -122,7 +122,8 @@ class Plugins:
 
     def _call_each(self, hook_name: str, register: Callable[[str], Callable[[Any], None]]) -> None:
         caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
+        # Registration order: jobflow's defaults first, so a later plugin is the one named as the duplicate.
+        for impl in caller.get_hookimpls():
             try:
                 impl.function(register(impl.plugin_name))
             except PluginError:
@@ -301,9 +302,11 @@ def build_plugins(
 
     wanted = _wanted(load_plugins)
     if not (disable_autoload and wanted is None):
+        seen: set[str] = set()
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
             if wanted is not None and ep.name not in wanted:
                 continue
+            seen.add(ep.name)
             if pm.has_plugin(ep.name):
                 continue
             dist = _distribution_of(ep)
@@ -323,7 +326,7 @@ def build_plugins(
                 continue
             plugins.distributions[ep.name] = dist
         if wanted:
-            missing = wanted - {name for name, _ in pm.list_name_plugin()}
+            missing = wanted - seen - {name for name, _ in pm.list_name_plugin()}
             for name in sorted(missing):
                 plugins.failures.append(LoadFailure(name, None, "no entry point of that name is installed"))
                 log.warning("plugin failed to load", plugin=name, error="no entry point of that name is installed")

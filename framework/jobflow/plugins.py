@@ -152,51 +152,41 @@ class Plugins:
             self._steps = registry
         return self._steps
 
+    def _collect_named(self, hook_name: str, noun: str, kind: type[Any]) -> dict[str, Any]:
+        """Call ``hook_name`` on every plugin; each registers ``kind`` objects with a unique ``name``,
+        stored with the registering plugin's name in their ``plugin`` field."""
+        from dataclasses import replace
+
+        found: dict[str, Any] = {}
+
+        def register_for(plugin: str) -> Callable[[Any], None]:
+            def register(item: Any) -> None:
+                if not isinstance(item, kind):
+                    raise PluginError(f"plugin {plugin!r} registered {item!r}, which is not a {kind.__name__}")
+                if item.name in found:
+                    raise PluginError(
+                        f"{noun} {item.name!r} is registered twice: by plugin {found[item.name].plugin!r} "
+                        f"and by plugin {plugin!r}"
+                    )
+                found[item.name] = replace(item, plugin=plugin)
+
+            return register
+
+        self._call_each(hook_name, register_for)
+        return found
+
     @property
     def sites(self) -> dict[str, SiteSpec]:
+        """Sites by name (``register_sites``)."""
         if self._sites is None:
-            sites: dict[str, SiteSpec] = {}
-
-            def register_for(plugin: str) -> Callable[[Any], None]:
-                def register(spec: SiteSpec) -> None:
-                    from dataclasses import replace
-
-                    if spec.name in sites:
-                        raise PluginError(
-                            f"site {spec.name!r} is registered twice: by plugin {sites[spec.name].plugin!r} "
-                            f"and by plugin {plugin!r}"
-                        )
-                    sites[spec.name] = replace(spec, plugin=plugin)
-
-                return register
-
-            self._call_each("register_sites", register_for)
-            self._sites = sites
+            self._sites = self._collect_named("register_sites", "site", SiteSpec)
         return self._sites
 
     @property
     def notifiers(self) -> dict[str, NotifierType[Any]]:
         """Notification channel types by name (``register_notifiers``)."""
         if self._notifiers is None:
-            types: dict[str, NotifierType[Any]] = {}
-
-            def register_for(plugin: str) -> Callable[[Any], None]:
-                def register(kind: NotifierType[Any]) -> None:
-                    from dataclasses import replace
-
-                    if not isinstance(kind, NotifierType):
-                        raise PluginError(f"plugin {plugin!r} registered {kind!r}, which is not a NotifierType")
-                    if kind.name in types:
-                        raise PluginError(
-                            f"notifier {kind.name!r} is registered twice: by plugin {types[kind.name].plugin!r} "
-                            f"and by plugin {plugin!r}"
-                        )
-                    types[kind.name] = replace(kind, plugin=plugin)
-
-                return register
-
-            self._call_each("register_notifiers", register_for)
-            self._notifiers = types
+            self._notifiers = self._collect_named("register_notifiers", "notifier", NotifierType)
         return self._notifiers
 
     def register_commands(self, app: Any) -> None:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jobflow.cli.boot import settings
-from jobflow.cli.output import console, dumps, fmt_time, table
+from jobflow.cli.boot import with_store
+from jobflow.cli.output import JsonOption, console, dumps, fmt_time, print_rows, table
 
 if TYPE_CHECKING:
     from jobflow.store import Store
     from jobflow.store.applications import ApplicationRow
 
-__all__ = ["app", "with_store"]
-
-T = TypeVar("T")
+__all__ = ["app"]
 
 app = typer.Typer(
     help="Applications: list them (the default), add one, change a status (`set`), show one with its history.",
@@ -25,26 +23,7 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-STATUS_HELP = "planned, applied, interviewing, offer, rejected or withdrawn"
-
-
-def with_store(work: Callable[[Store], Awaitable[T]]) -> T:
-    """Open the store of the settings, run ``work`` with it, close it; returns what ``work`` returned."""
-    import asyncio
-
-    from jobflow.store import Store
-
-    url = settings().effective_database_url
-
-    async def main() -> T:
-        store = await Store.open(url)
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(main())
+STATUS_HELP = "planned, ready, applied, interviewing, offer, rejected or withdrawn"
 
 
 def _status(value: str | None, option: str = "--status") -> str | None:
@@ -64,24 +43,15 @@ def _app_id(value: str) -> int:
         raise typer.BadParameter(str(exc), param_hint="ID") from exc
 
 
-def _print_rows(rows: list[ApplicationRow]) -> None:
-    console().print(
-        table(
-            ["id", "status", "title", "company", "site", "applied", "updated"],
-            (
-                [
-                    row.id,
-                    row.status,
-                    row.title,
-                    row.company or "-",
-                    row.site or "-",
-                    fmt_time(row.applied_at),
-                    fmt_time(row.updated_at),
-                ]
-                for row in rows
-            ),
-        )
-    )
+APPLICATION_COLUMNS: list[tuple[str, Callable[[ApplicationRow], object]]] = [
+    ("id", lambda row: row.id),
+    ("status", lambda row: row.status),
+    ("title", lambda row: row.title),
+    ("company", lambda row: row.company or "-"),
+    ("site", lambda row: row.site or "-"),
+    ("applied", lambda row: fmt_time(row.applied_at)),
+    ("updated", lambda row: fmt_time(row.updated_at)),
+]
 
 
 @app.callback()
@@ -115,7 +85,7 @@ def list_applications(
         )
         console().print(message, markup=False)
     else:
-        _print_rows(rows)
+        print_rows(APPLICATION_COLUMNS, rows)
 
 
 @app.command("add")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from jobflow.config import Settings
     from jobflow.plugins import Plugins
+    from jobflow.store import Store
 
-__all__ = ["boot", "settings"]
+__all__ = ["boot", "settings", "with_store"]
+
+T = TypeVar("T")
 
 
 def settings() -> Settings:
@@ -30,3 +34,21 @@ def boot() -> tuple[Settings, Plugins]:
         load_plugins=current.jobflow_load_plugins, disable_autoload=current.jobflow_disable_plugin_autoload
     )
     return current, plugins
+
+
+def with_store(work: Callable[[Store], Awaitable[T]]) -> T:
+    """Open the store of the settings, run ``work`` with it, close it; returns what ``work`` returned."""
+    import asyncio
+
+    from jobflow.store import Store
+
+    url = settings().effective_database_url
+
+    async def main() -> T:
+        store = await Store.open(url)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(main())

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jobflow.cli.applications import with_store
-from jobflow.cli.output import console, dumps, fmt_time, table
+from jobflow.cli.boot import with_store
+from jobflow.cli.output import JsonOption, console, dumps, fmt_time, table
 
 if TYPE_CHECKING:
     from jobflow.store import Store
@@ -22,8 +22,6 @@ app = typer.Typer(
     invoke_without_command=True,
     no_args_is_help=False,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.callback()

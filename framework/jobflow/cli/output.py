@@ -10,10 +10,10 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 __all__ = [
+    "JsonOption",
     "console",
     "dumps",
     "fmt_duration",
@@ -28,6 +29,7 @@ __all__ = [
     "one_line",
     "plural",
     "print_error",
+    "print_rows",
     "print_warning",
     "state",
     "status_text",
@@ -141,6 +143,17 @@ def console(*, stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else int(os.environ.get("COLUMNS", "200"))
     return Console(file=stream, width=width, soft_wrap=False, highlight=False)
+
+
+R = TypeVar("R")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+"""The ``--json`` flag of every listing command."""
+
+
+def print_rows(columns: Sequence[tuple[str, Callable[[R], Any]]], rows: Iterable[R]) -> None:
+    """Print ``rows`` as a table on stdout: one column per ``(header, cell of a row)`` pair."""
+    console().print(table([name for name, _ in columns], ([cell(row) for _, cell in columns] for row in rows)))
 
 
 def table(columns: Iterable[str], rows: Iterable[Iterable[Any]], *, title: str | None = None) -> Any:

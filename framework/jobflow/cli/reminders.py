@@ -6,13 +6,14 @@ reschedules it). The daemon fires each at its time, exactly once, through the no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jobflow.cli.applications import with_store
-from jobflow.cli.output import console, dumps, fmt_time, table
+from jobflow.cli.boot import with_store
+from jobflow.cli.output import JsonOption, console, dumps, fmt_time, print_rows
 
 if TYPE_CHECKING:
     from jobflow.store import Store
@@ -26,7 +27,6 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 TYPES_HELP = "follow_up, check_status or interview_prep"
 
 
@@ -51,24 +51,15 @@ def _due(after: str | None, at: str | None) -> datetime:
     return when if when.utcoffset() is not None else when.astimezone()  # no zone: local time
 
 
-def _print_rows(rows: list[ReminderRow]) -> None:
-    console().print(
-        table(
-            ["id", "application", "type", "due", "state", "retries", "note"],
-            (
-                [
-                    row.id,
-                    row.application_id,
-                    row.type,
-                    fmt_time(row.due_at),
-                    row.state,
-                    row.retry_count,
-                    row.note or "-",
-                ]
-                for row in rows
-            ),
-        )
-    )
+REMINDER_COLUMNS: list[tuple[str, Callable[[ReminderRow], object]]] = [
+    ("id", lambda row: row.id),
+    ("application", lambda row: row.application_id),
+    ("type", lambda row: row.type),
+    ("due", lambda row: fmt_time(row.due_at)),
+    ("state", lambda row: row.state),
+    ("retries", lambda row: row.retry_count),
+    ("note", lambda row: row.note or "-"),
+]
 
 
 @app.callback()
@@ -105,7 +96,7 @@ def list_reminders_cmd(
     elif not rows:
         console().print("no reminders match", markup=False)
     else:
-        _print_rows(rows)
+        print_rows(REMINDER_COLUMNS, rows)
 
 
 @app.command("add", no_args_is_help=True)

@@ -3,46 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jobflow.cli.boot import settings
-from jobflow.cli.output import console, dumps, fmt_duration, fmt_time, status_text, table
+from jobflow.cli.boot import with_store
+from jobflow.cli.output import JsonOption, console, dumps, fmt_duration, fmt_time, status_text, table
 
 if TYPE_CHECKING:
-    from jobflow.store import Store
     from jobflow.store.rows import RunDetail
 
 __all__ = ["app"]
-
-T = TypeVar("T")
 
 app = typer.Typer(
     help="Recent runs, and the steps of one run (`jobflow runs show ID`).",
     invoke_without_command=True,
     no_args_is_help=False,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-
-
-def _with_store(work: Callable[[Store], Awaitable[T]]) -> T:
-    import asyncio
-
-    from jobflow.store import Store
-
-    url = settings().effective_database_url
-
-    async def main() -> T:
-        store = await Store.open(url)
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(main())
 
 
 def _error(error_class: str | None, message: str | None, width: int = 80) -> str:
@@ -74,7 +51,7 @@ def runs(
 
     if status is not None and status not in get_args(RunStatus):
         raise typer.BadParameter(f"{status!r} is not one of {', '.join(get_args(RunStatus))}", param_hint="--status")
-    rows = _with_store(lambda store: store.runs.list(limit=limit, workflow=workflow, status=status))
+    rows = with_store(lambda store: store.runs.list(limit=limit, workflow=workflow, status=status))
     if json_output:
         typer.echo(dumps({"runs": [row.as_dict() for row in rows]}))
         return
@@ -110,7 +87,7 @@ def show(
     """Show one run: its header, every step attempt (status, duration, error, outputs) and failure evidence."""
     from jobflow.errors import NotFound
 
-    detail = _with_store(lambda store: store.runs.get(run_id))
+    detail = with_store(lambda store: store.runs.get(run_id))
     if detail is None:
         raise NotFound(f"no run has an id starting with {run_id!r} (see `jobflow runs`)")
     if json_output:

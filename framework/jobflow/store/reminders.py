@@ -195,6 +195,14 @@ class ReminderRepository(Repository):
             return None
         return ReminderRow(**found)
 
+    async def outcome(self, reminder_id: str, fire_time: datetime) -> str | None:
+        """What was recorded for this fire time (``fired`` or ``missed``), or ``None`` when nothing was."""
+        query = select(EXECUTIONS.c.outcome).where(
+            EXECUTIONS.c.reminder_id == reminder_id, EXECUTIONS.c.fire_time == fire_time
+        )
+        async with self._read() as connection:
+            return cast(str | None, (await connection.execute(query)).scalar_one_or_none())
+
     async def _execution(
         self, connection: AsyncConnection, reminder_id: str, fire_time: datetime, outcome: str, detail: str | None
     ) -> bool:

@@ -26,9 +26,11 @@ __all__ = [
     "reminder_id",
 ]
 
-ApplicationStatus = Literal["planned", "applied", "interviewing", "offer", "rejected", "withdrawn"]
+ApplicationStatus = Literal["planned", "ready", "applied", "interviewing", "offer", "rejected", "withdrawn"]
 APPLICATION_STATUSES: tuple[str, ...] = get_args(ApplicationStatus)
-"""Every status an application can have, in the order an application usually moves through them."""
+"""Every status an application can have, in the order an application usually moves through them. ``ready``:
+filled in and stopped before sending (a dry run of ``linkedin.easy_apply``); a later submit moves the same
+application to ``applied``."""
 
 ReminderType = Literal["follow_up", "check_status", "interview_prep"]
 REMINDER_TYPES: tuple[str, ...] = get_args(ReminderType)

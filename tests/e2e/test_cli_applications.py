@@ -78,7 +78,7 @@ def test_applications_add_list_set_show(cli: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("applications", "add", "--title", "x", "--status", "hired"), "'hired' is not one of planned, applied"),
+        (("applications", "add", "--title", "x", "--status", "hired"), "'hired' is not one of planned, ready, applied"),
         (("applications", "set", "7", "--status", "offer"), "error: no application has id 7"),
         (("applications", "set", "1"), "give --status, --note or both"),
         (("applications", "set", "one", "--note", "x"), "'one' is not an application id"),

@@ -87,6 +87,25 @@ async def test_record_is_idempotent_per_posting(store: Store) -> None:
         await repo.add(**posting)
 
 
+async def test_find_by_posting_and_a_ready_application_moving_on(store: Store) -> None:
+    repo = ApplicationRepository(store)
+    posting = {"site": "linkedin", "site_job_id": "4012", "title": "Python developer"}
+    assert await repo.find("linkedin", "4012") is None
+
+    ready, created = await repo.record(**posting, status="ready", created_by="run:dry")
+    await repo.add(title="Other", site="indeed", site_job_id="4012")
+    assert await repo.find("linkedin", "4012") == ready, "found by site and job id together"
+    assert (created, ready.status, ready.applied_at) == (True, "ready", None)
+
+    clock_of(store).advance(60)
+    applied, created_again = await repo.record(**posting, status="applied", created_by="run:send")
+    assert (created_again, applied.id) == (False, ready.id)
+    assert [h["status"] for h in applied.history] == ["ready", "applied"]
+    assert applied.applied_at == T0.replace(minute=1)
+    assert await repo.find("linkedin", "4012") == applied
+    assert await repo.find("linkedin", "9999") is None
+
+
 async def test_the_record_step_in_a_workflow(store: Store, tmp_path: Path) -> None:
     workflow = Workflow.model_validate(
         {

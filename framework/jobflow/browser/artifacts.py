@@ -5,27 +5,40 @@ A lease given an :class:`EvidenceTarget` (the engine's ``StepContext`` is one) c
 ``JOBFLOW_HOME/artifacts/<run>/<step>[-<iteration>]/attempt-<n>/`` and are linked from the attempt's
 record. Password fields and other secret inputs are painted over in the screenshot (the page is not
 changed); the HTML keeps no input values, since the DOM serialisation carries attributes, not typed text.
+
+A request lease (no page) has no page to capture: :func:`note_response` keeps the last answer each
+request client got (:mod:`jobflow.browser.fetch` notes every one), and :func:`record_response_failure`
+saves it (the body as it came, ``response-meta.json`` with status, URL and headers minus cookies and
+credentials) and a screenshot of an HTML body rendered in a throwaway page of the same context, with every
+request of that page blocked.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import json
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import structlog
 
-from jobflow.browser.driver import DRIVER_ERRORS, TIMEOUT_ERRORS, Page, first_line
+from jobflow.browser.driver import DRIVER_ERRORS, TIMEOUT_ERRORS, APIRequestContext, BrowserContext, Page, first_line
 
 __all__ = [
     "EVIDENCE_WITHIN",
     "SECRET_INPUTS",
     "EvidenceTarget",
     "FailureArtifacts",
+    "ResponseSnapshot",
     "capture_failure",
+    "forget_response",
+    "note_response",
     "record_failure",
+    "record_response_failure",
+    "safe_headers",
 ]
 
 log = structlog.get_logger("jobflow.browser.artifacts")
@@ -68,6 +81,22 @@ class FailureArtifacts:
         return [p for p in (self.screenshot, self.html) if p is not None]
 
 
+async def _screenshot(page: Page, path: Path, mask: tuple[str, ...], within: float) -> str | None:
+    """Save ``page``'s full-page screenshot with ``mask`` painted over; what went wrong, else ``None``."""
+    try:
+        await page.screenshot(
+            path=path,
+            full_page=True,
+            mask=[page.locator(selector) for selector in mask],
+            mask_color=MASK_COLOR,
+            timeout=within * 1000,
+            animations="disabled",
+        )
+    except DRIVER_ERRORS + TIMEOUT_ERRORS as exc:
+        return f"screenshot: {first_line(exc)}"
+    return None
+
+
 async def capture_failure(
     page: Page, directory: Path, *, mask: tuple[str, ...] = SECRET_INPUTS, within: float = 10.0
 ) -> FailureArtifacts:
@@ -81,17 +110,9 @@ async def capture_failure(
     screenshot_path, html_path = directory / "screenshot.png", directory / "page.html"
     screenshot: Path | None = screenshot_path
     html: Path | None = html_path
-    try:
-        await page.screenshot(
-            path=screenshot_path,
-            full_page=True,
-            mask=[page.locator(selector) for selector in mask],
-            mask_color=MASK_COLOR,
-            timeout=within * 1000,
-            animations="disabled",
-        )
-    except DRIVER_ERRORS + TIMEOUT_ERRORS as exc:
-        errors.append(f"screenshot: {first_line(exc)}")
+    problem = await _screenshot(page, screenshot_path, mask, within)
+    if problem is not None:
+        errors.append(problem)
         screenshot = None
     try:
         content = await page.content()
@@ -128,5 +149,106 @@ async def record_failure(
     paths += [saved_trace] if saved_trace is not None else []
     target.add_artifacts(paths)
     what = type(error).__name__ if error is not None else None
+    log.info("failure_evidence", site=site, error=what, files=[str(p) for p in paths])
+    return paths
+
+
+# ------------------------------------------------------------------------------ request-mode evidence
+
+SECRET_HEADER_WORDS = ("cookie", "auth", "token", "csrf", "secret", "session", "key")
+"""A header whose lower-cased name contains one of these is left out of the saved evidence."""
+
+
+@dataclass(frozen=True)
+class ResponseSnapshot:
+    """An answer a request client got: enough to show what the site sent."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: str
+
+    @property
+    def content_type(self) -> str:
+        return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "").lower()
+
+
+_LAST: weakref.WeakKeyDictionary[APIRequestContext, ResponseSnapshot] = weakref.WeakKeyDictionary()
+
+
+def note_response(http: APIRequestContext, answer: ResponseSnapshot) -> None:
+    """Remember ``answer`` as the last one ``http`` got (the evidence should a request lease fail)."""
+    _LAST[http] = answer
+
+
+def forget_response(http: APIRequestContext) -> ResponseSnapshot | None:
+    """Drop (and return) the last answer noted for ``http``."""
+    return _LAST.pop(http, None)
+
+
+def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` without cookies, credentials and tokens (:data:`SECRET_HEADER_WORDS`)."""
+    return {k: v for k, v in headers.items() if not any(word in k.lower() for word in SECRET_HEADER_WORDS)}
+
+
+def _body_name(answer: ResponseSnapshot) -> str:
+    kind = answer.content_type
+    return "response.html" if "html" in kind else "response.json" if "json" in kind else "response.txt"
+
+
+async def _render(context: BrowserContext, html: str, path: Path, within: float) -> str | None:
+    """Screenshot ``html`` set into a new page of ``context`` that may load nothing; a problem, else ``None``."""
+    page: Page | None = None
+    try:
+        page = await context.new_page()
+        await page.route("**/*", lambda route: route.abort())
+        await page.set_content(html, wait_until="domcontentloaded", timeout=within * 1000)
+        return await _screenshot(page, path, SECRET_INPUTS, within)
+    except DRIVER_ERRORS + TIMEOUT_ERRORS as exc:
+        return f"render: {first_line(exc)}"
+    finally:
+        if page is not None:
+            try:
+                await page.close()
+            except DRIVER_ERRORS as exc:
+                log.debug("evidence_page_close_failed", error=first_line(exc))
+
+
+async def record_response_failure(
+    context: BrowserContext, target: EvidenceTarget, *, site: str, error: BaseException | None
+) -> list[Path]:
+    """Save the last answer ``context``'s request client got (see the module docstring) for ``target``.
+
+    ``[]`` when no answer was noted (the request never got one) or the capture ran out of time
+    (:data:`EVIDENCE_WITHIN`); never raises for what cannot be saved.
+    """
+    answer = forget_response(context.request)
+    if answer is None:
+        return []
+    directory = target.artifacts_dir
+    body, meta = directory / _body_name(answer), directory / "response-meta.json"
+    described = {"url": answer.url, "status": answer.status, "headers": safe_headers(answer.headers)}
+    what = type(error).__name__ if error is not None else None
+    described["error"] = what
+
+    def write() -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        body.write_text(answer.body, encoding="utf-8")
+        meta.write_text(json.dumps(described, indent=2), encoding="utf-8")
+
+    await asyncio.to_thread(write)
+    paths = [body, meta]
+    if body.suffix == ".html":
+        shot = directory / "screenshot.png"
+        try:
+            async with asyncio.timeout(EVIDENCE_WITHIN):
+                problem = await _render(context, answer.body, shot, EVIDENCE_WITHIN / 2)
+        except TimeoutError:
+            problem = "render: timed out"
+        if problem is None:
+            paths.insert(0, shot)
+        else:
+            log.warning("failure_capture_incomplete", directory=str(directory), errors=[problem])
+    target.add_artifacts(paths)
     log.info("failure_evidence", site=site, error=what, files=[str(p) for p in paths])
     return paths

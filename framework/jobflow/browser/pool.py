@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, cast
 
 import structlog
 
-from jobflow.browser.artifacts import EvidenceTarget, record_failure
+from jobflow.browser.artifacts import EvidenceTarget, forget_response, record_failure, record_response_failure
 from jobflow.browser.contexts import PoolLimits, SiteContext
 from jobflow.browser.discovery import find_browser
 from jobflow.browser.driver import DRIVER_ERRORS, APIRequestContext, Page, first_line
@@ -132,14 +132,17 @@ class BrowserPool:
         self.sessions.path(site)  # validates the name before anything starts
         return self._lease_page(site, evidence)
 
-    def request(self, site: str) -> AbstractAsyncContextManager[APIRequestContext]:
+    def request(
+        self, site: str, *, evidence: EvidenceTarget | None = None
+    ) -> AbstractAsyncContextManager[APIRequestContext]:
         """Lease ``site``'s HTTP client: its context's ``APIRequestContext`` (same cookies, headers, identity).
 
         The lease takes one rate token, as a page lease does; call :meth:`throttle` before each further
-        request inside it.
+        request inside it. With ``evidence``, an error raised while the client is held saves the last
+        answer it got (:func:`~jobflow.browser.artifacts.record_response_failure`).
         """
         self.sessions.path(site)
-        return self._lease_request(site)
+        return self._lease_request(site, evidence)
 
     @asynccontextmanager
     async def _lease_page(self, site: str, evidence: EvidenceTarget | None) -> AsyncIterator[Page]:
@@ -161,14 +164,17 @@ class BrowserPool:
                 await self._release(entry, page, ok=ok)
 
     @asynccontextmanager
-    async def _lease_request(self, site: str) -> AsyncIterator[APIRequestContext]:
+    async def _lease_request(self, site: str, evidence: EvidenceTarget | None) -> AsyncIterator[APIRequestContext]:
         async with self._slot(site):
             entry, _ = await self._acquire(site, with_page=False)
             ok = False
+            forget_response(entry.context.request)
             try:
                 yield entry.context.request
                 ok = True
             except Exception as exc:
+                if evidence is not None and not entry.broken:
+                    await record_response_failure(entry.context, evidence, site=entry.site, error=exc)
                 self._raise_crash(entry, None, exc)
                 raise
             finally:

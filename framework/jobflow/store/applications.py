@@ -64,6 +64,10 @@ def _entry(status: str, at: datetime, note: str | None) -> dict[str, Any]:
     return {"status": status, "at": at.isoformat(), "note": note or ""}
 
 
+def _posting(site: str, site_job_id: str) -> ColumnElement[bool]:
+    return (APPLICATIONS.c.site == site) & (APPLICATIONS.c.site_job_id == site_job_id)
+
+
 class ApplicationRepository(Repository):
     """Applications in the ``applications`` table (``ApplicationRepository(store)``)."""
 
@@ -168,6 +172,14 @@ class ApplicationRepository(Repository):
             found = row.first()
         return None if found is None else application_row(found)
 
+    async def find(self, site: str, site_job_id: str) -> ApplicationRow | None:
+        """The application of the posting ``site_job_id`` on ``site`` (the oldest, should there be two), or
+        ``None``."""
+        query = select(APPLICATIONS).where(_posting(site, site_job_id)).order_by(APPLICATIONS.c.id).limit(1)
+        async with self._read() as connection:
+            found = (await connection.execute(query)).mappings().first()
+        return None if found is None else application_row(found)
+
     async def list(
         self,
         *,
@@ -223,7 +235,7 @@ class ApplicationRepository(Repository):
     ) -> RowMapping | None:
         where: ColumnElement[bool]
         if site and site_job_id:
-            where = (APPLICATIONS.c.site == site) & (APPLICATIONS.c.site_job_id == site_job_id)
+            where = _posting(site, site_job_id)
         elif url:
             where = APPLICATIONS.c.url == url
         else:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from jobflow.browser.fetch import Walls
+
 # ----------------------------------------------------------------------------------------------- search
 
 SEARCH_PATH = "/Job/jobs.htm"
@@ -81,6 +83,15 @@ EASY_APPLY = '[data-test="easyApply"]'
 EXTERNAL_APPLY = 'a[data-test="applyButton"][href]'
 EXPIRED_TEXT = "has expired"
 
+SENIORITY = {
+    "internship": "internship",
+    "entry": "entrylevel",
+    "mid_senior": "midseniorlevel",
+    "director": "director",
+    "executive": "executive",
+}
+"""``experience_level`` values as Glassdoor's ``seniorityType`` filter (one per search, as on the site)."""
+
 # ------------------------------------------------------------------------------------------------ walls
 
 CHALLENGE_TITLE = "just a moment"
@@ -88,3 +99,13 @@ CHALLENGE = '#challenge-running, .cf-turnstile, [data-test="captcha"]'
 CHALLENGE_MARKERS = ("challenge-running", "cf-turnstile", 'data-test="captcha"')
 LOGIN_PATHS = ("/profile/login_input.htm", "/member/profile/login")
 """Where Glassdoor's sign-in wall redirects guests."""
+WALLS = Walls(
+    site="Glassdoor",
+    login_paths=LOGIN_PATHS,
+    challenge_title=CHALLENGE_TITLE,
+    challenge_markers=CHALLENGE_MARKERS,
+    html_403_is_challenge=True,
+    challenge_selector=CHALLENGE,
+)
+"""Glassdoor's blocked pages for :mod:`jobflow.browser.fetch`: a Cloudflare check (title, an HTML 403 —
+a ``/graph`` 403 is JSON, the API's own answer — a challenge element) and the sign-in redirect."""

@@ -8,18 +8,26 @@ page, clicks "Show more jobs" and closes the sign-in modal, as a person would.
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field
 
-from jobflow.errors import StepError
 from jobflow.postings.model import JobPosting
-from jobflow.postings.parse import query_param
+from jobflow.postings.sitesteps import (
+    JobOutputs,
+    JobRef,
+    JobsParams,
+    SearchOutputs,
+    job_refs,
+    posting_origin,
+    site_base,
+    site_wait,
+    throttle,
+    whole_days,
+)
 from jobflow.spec.models import Duration, WaitSpec
-from jobflow.steptype import StepContext, StepOutputs, StepParams, step
+from jobflow.steptype import StepContext, StepParams, step
+from jobflow_glassdoor import selectors as S
 from jobflow_glassdoor.pages.job import JobPage
 from jobflow_glassdoor.pages.results import ResultsPage
 from jobflow_glassdoor.pages.search import SearchApi, SearchFilters
@@ -33,29 +41,14 @@ MAX_RESULTS = 900
 Mode = Literal["api", "browser"]
 
 
-def _wait(ctx: StepContext) -> WaitSpec:
-    spec = ctx.extras.get("wait") or (ctx.site.wait if ctx.site is not None else None)
-    return spec if isinstance(spec, WaitSpec) else WaitSpec()
-
-
-def _base(ctx: StepContext, given: str | None) -> str:
-    base = given or (ctx.site.base_url if ctx.site is not None else None)
-    if not base:
-        raise StepError("glassdoor: no base URL: set sites.glassdoor.base_url or the step's base_url")
-    return base.rstrip("/")
-
-
-async def _throttle(ctx: StepContext) -> None:
-    pool = ctx.extras.get("browser")
-    if pool is not None:
-        await pool.throttle(SITE)
-
-
 class SearchParams(StepParams):
     keywords: str = Field(default="", validation_alias=AliasChoices("keywords", "query"))
     location: str = ""
     remote: bool = False
     job_type: Literal["fulltime", "parttime", "contract", "temporary", "internship"] | None = None
+    experience_level: Literal["internship", "entry", "mid_senior", "director", "executive"] | None = Field(
+        default=None, description="seniorityType (internship, entrylevel, midseniorlevel, director, executive)"
+    )
     posted_within: Duration | None = Field(default=None, description="fromAge: rounded up to whole days")
     easy_apply: bool = False
     sort: Literal["relevance", "date"] = "relevance"
@@ -64,23 +57,15 @@ class SearchParams(StepParams):
     base_url: str | None = Field(default=None, description="another Glassdoor origin (glassdoor.co.uk, a local site)")
 
 
-class SearchOutputs(StepOutputs):
-    postings: list[dict[str, Any]] = Field(default_factory=list, description="JobPosting JSON, duplicates folded")
-    count: int = 0
-    pages: int = 0
-
-
 def _filters(params: SearchParams) -> SearchFilters:
-    days = None
-    if params.posted_within is not None:
-        days = max(1, math.ceil(params.posted_within / timedelta(days=1)))
     return SearchFilters(
         keyword=params.keywords,
         location=params.location,
         remote=params.remote,
         easy_apply=params.easy_apply,
-        fromage=days,
+        fromage=whole_days(params.posted_within),
         job_type=params.job_type,
+        seniority=S.SENIORITY[params.experience_level] if params.experience_level else None,
         sort_by_date=params.sort == "date",
     )
 
@@ -101,10 +86,10 @@ async def _search_api(
         add(first.views)
         pages, more, number, cursor, place = 1, first.more, (2 if first.row_ids else 1), None, None
         if more and len(found) < params.limit and filters.location:
-            await _throttle(ctx)
+            await throttle(ctx, SITE)
             place = await api.location(http, filters.location)
         while more and len(found) < params.limit and first.token:
-            await _throttle(ctx)
+            await throttle(ctx, SITE)
             page = await api.graph_page(http, first.token, filters, number, cursor, place)
             pages += 1
             add(page.views)
@@ -141,87 +126,51 @@ async def _search_browser(
 @step("glassdoor.search", params=SearchParams, outputs=SearchOutputs, site=SITE)
 async def search(ctx: StepContext, params: SearchParams) -> SearchOutputs:
     """Search Glassdoor: 30 listings a page until the limit or the end; duplicates folded."""
-    base, wait = _base(ctx, params.base_url), _wait(ctx)
+    base, wait = site_base(ctx, params.base_url, SITE), site_wait(ctx)
     if params.mode == "api":
         postings, pages = await _search_api(ctx, params, base, wait)
     else:
         postings, pages = await _search_browser(ctx, params, base, wait)
     postings = postings[: params.limit]
     ctx.log.info("glassdoor search done", found=len(postings), pages=pages, mode=params.mode)
-    return SearchOutputs(postings=[p.model_dump(mode="json") for p in postings], count=len(postings), pages=pages)
+    return SearchOutputs.of(postings, pages=pages)
 
 
-JobRef = str | dict[str, Any]
-"""A posting (JobPosting JSON from ``glassdoor.search``), a listing id or a ``/job-listing/…?jl=`` URL."""
-
-
-class JobParams(StepParams):
+class JobParams(JobsParams):
     job: JobRef | None = Field(
         default=None,
         validation_alias=AliasChoices("job", "posting", "listing_id", "jl"),
         description="a posting from glassdoor.search, a listing id or a listing URL",
     )
-    jobs: list[JobRef] = Field(default_factory=list, description="several of them, read one after the other")
     mode: Mode = "api"
-    base_url: str | None = None
-
-    @model_validator(mode="after")
-    def _some_job(self) -> JobParams:
-        if (self.job is None) == (not self.jobs):
-            raise ValueError("give either 'job' (a posting, a listing id or a URL) or 'jobs' (a list of them)")
-        return self
-
-
-class JobOutputs(StepOutputs):
-    posting: dict[str, Any] | None = Field(default=None, description="the details of `job` (JobPosting JSON)")
-    postings: list[dict[str, Any]] = Field(default_factory=list, description="the details of every job, in order")
-
-
-def _job_ref(value: JobRef) -> tuple[str, JobPosting | None]:
-    """``(listing id, the posting given)``; a posting of another site or a bad id fails the step."""
-    if isinstance(value, dict):
-        posting = JobPosting.model_validate(value)
-        if posting.site != SITE:
-            raise StepError(f"glassdoor.job got a {posting.site} posting ({posting.native_id})")
-        return posting.native_id, posting
-    listing = query_param(value, "jl") or str(value).strip()
-    if not listing.isdigit():
-        raise StepError(f"glassdoor.job: {value!r} is neither a listing id nor a listing URL with jl=")
-    return listing, None
 
 
 @step("glassdoor.job", params=JobParams, outputs=JobOutputs, site=SITE)
 async def job(ctx: StepContext, params: JobParams) -> JobOutputs:
     """Read Glassdoor listings: description (HTML and Markdown), salary, employer, apply URL, e-mails."""
-    refs = [_job_ref(r) for r in ([params.job] if params.job is not None else params.jobs)]
-    origin = params.base_url
-    given = next((p for _, p in refs if p is not None and query_param(p.url, "jl")), None)
-    if origin is None and given is not None:
-        parts = urlsplit(given.url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    base, wait = _base(ctx, origin), _wait(ctx)
+    refs = job_refs(params, site=SITE, id_param="jl", valid=str.isdigit, what="a listing id")
+    base, wait = site_base(ctx, params.base_url or posting_origin(refs, "jl"), SITE), site_wait(ctx)
     page = JobPage(base, wait.timeout)
     details: list[JobPosting] = []
     if params.mode == "api":
         async with ctx.request(SITE) as http:
             for n, (listing, posting) in enumerate(refs):
                 if n:
-                    await _throttle(ctx)
+                    await throttle(ctx, SITE)
                 detail, token = await page.fetch(http, listing)
-                await _throttle(ctx)
+                await throttle(ctx, SITE)
                 view = await page.jobview(http, listing, token) if token else None
                 details.append(_complete(detail_posting(detail, view, base, ctx.clock.now()), posting))
     else:
         async with ctx.page(SITE) as tab:
             for n, (listing, posting) in enumerate(refs):
                 if n:
-                    await _throttle(ctx)
+                    await throttle(ctx, SITE)
                 detail, token = await page.render(tab, listing, wait)
-                await _throttle(ctx)
+                await throttle(ctx, SITE)
                 view = await page.jobview(tab.request, listing, token) if token else None
                 details.append(_complete(detail_posting(detail, view, base, ctx.clock.now()), posting))
-    dumped = [p.model_dump(mode="json") for p in details]
-    return JobOutputs(posting=dumped[0] if params.job is not None else None, postings=dumped)
+    return JobOutputs.of(details, single=params.job is not None)
 
 
 def _complete(detail: JobPosting, given: JobPosting | None) -> JobPosting:

@@ -33,6 +33,8 @@ SEARCHES = {  # the local site's documented searches, as glassdoor.search parame
     "week": {"posted_within": "7d"},
     "austin": {"location": "Austin, TX"},
     "easy-apply": {"easy_apply": True},
+    "entry": {"experience_level": "entry"},
+    "mid-senior": {"experience_level": "mid_senior"},
     "nothing": {"keywords": "zzzz no such job"},
 }
 
@@ -102,6 +104,10 @@ async def test_each_documented_search_returns_its_listings(
     for search in local_sites.glassdoor.searches():
         found = postings(result, search["name"].replace("-", "_"))
         assert [p.native_id for p in found] == search["ids"], search["name"]
+    asked = [target for _, target, _ in local_sites.glassdoor.state.log]
+    assert any("seniorityType=midseniorlevel" in target for target in asked), "the filter reached the page"
+    graph = [target for method, target, _ in local_sites.glassdoor.state.log if method == "POST"]
+    assert len(graph) >= 2, "the mid-senior search (66 listings) paged through /graph with its filterParams"
 
 
 @pytest.mark.parametrize("modal_after", [0, 2, None])

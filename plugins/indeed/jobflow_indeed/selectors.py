@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from jobflow.browser.fetch import Walls
+
 # ------------------------------------------------------------------------------------------------- search
 
 SEARCH_PATH = "/jobs"
@@ -33,6 +35,9 @@ NO_RESULTS_TEXT = "did not match any jobs"
 JOB_COUNT = ".jobsearch-JobCountAndSortPane-jobCount"
 REMOTE_FILTER = "attr(DSQF7)"
 JOB_TYPE_FILTER = "jt({})"
+EXPERIENCE_FILTER = "explvl({})"
+EXPERIENCE_LEVELS = {"entry": "ENTRY_LEVEL", "mid": "MID_LEVEL", "senior": "SENIOR_LEVEL"}
+"""``experience_level`` values as Indeed's ``explvl(...)`` codes (one level per search, as on the site)."""
 
 # ------------------------------------------------------------------------------------------------- detail
 
@@ -65,3 +70,14 @@ CHALLENGE_MARKERS = ("challenge-running", "cf-turnstile", "challenge-form", 'dat
 """Strings of a challenge page's server HTML (read without a browser)."""
 LOGIN_PATHS = ("/account/login", "/auth")
 """Where Indeed's login wall redirects guests."""
+WALLS = Walls(
+    site="Indeed",
+    login_paths=LOGIN_PATHS,
+    challenge_title=CHALLENGE_TITLE,
+    challenge_header=CHALLENGE_HEADER,
+    challenge_markers=CHALLENGE_MARKERS,
+    refuse_403=True,
+    challenge_selector=CHALLENGE,
+)
+"""Indeed's blocked pages for :mod:`jobflow.browser.fetch`: a Cloudflare check (title, ``cf-mitigated``
+header, markers in a 403 body, a challenge element), the login redirect, and any other 403 (a bot block)."""

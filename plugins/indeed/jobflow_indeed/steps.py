@@ -5,20 +5,27 @@ is in the server HTML); ``mode: browser`` renders the pages in a leased browser 
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field
 
-from jobflow.errors import StepError
 from jobflow.postings.model import JobPosting, JobType
-from jobflow.postings.parse import query_param
-from jobflow.spec.models import Duration, WaitSpec
-from jobflow.steptype import StepContext, StepOutputs, StepParams, step
+from jobflow.postings.sitesteps import (
+    JobOutputs,
+    JobRef,
+    JobsParams,
+    SearchOutputs,
+    job_refs,
+    posting_origin,
+    site_base,
+    site_wait,
+    throttle,
+    whole_days,
+)
+from jobflow.spec.models import Duration
+from jobflow.steptype import StepContext, StepParams, step
 from jobflow_indeed import selectors as S
 from jobflow_indeed.pages.job import JobPage
 from jobflow_indeed.pages.search import SearchFilters, SearchPage, SearchResults
@@ -32,32 +39,19 @@ MAX_START = 1000
 Mode = Literal["request", "browser"]
 
 
-def _wait(ctx: StepContext) -> WaitSpec:
-    spec = ctx.extras.get("wait") or (ctx.site.wait if ctx.site is not None else None)
-    return spec if isinstance(spec, WaitSpec) else WaitSpec()
-
-
-def _base(ctx: StepContext, given: str | None) -> str:
-    base = given or (ctx.site.base_url if ctx.site is not None else None)
-    if not base:
-        raise StepError("indeed: no base URL: set sites.indeed.base_url or the step's base_url")
-    return base.rstrip("/")
-
-
 @asynccontextmanager
 async def _reader(
     ctx: StepContext, mode: Mode, read: Callable[[Any, str], Awaitable[Any]]
 ) -> AsyncIterator[Callable[[str], Awaitable[Any]]]:
     """A function reading one URL through a request-API or page lease held for the whole step."""
-    pool = ctx.extras.get("browser")
     lease = ctx.request(SITE) if mode == "request" else ctx.page(SITE)
     async with lease as handle:
         calls = 0
 
         async def one(url: str) -> Any:
             nonlocal calls
-            if calls and pool is not None:
-                await pool.throttle(SITE)  # the lease took the first token
+            if calls:
+                await throttle(ctx, SITE)
             calls += 1
             return await read(handle, url)
 
@@ -72,6 +66,9 @@ class SearchParams(StepParams):
     )
     remote: bool = False
     job_type: Literal["fulltime", "parttime", "contract", "temporary", "internship"] | None = None
+    experience_level: Literal["entry", "mid", "senior"] | None = Field(
+        default=None, description="sc=0kf:explvl(ENTRY_LEVEL|MID_LEVEL|SENIOR_LEVEL);"
+    )
     posted_within: Duration | None = Field(default=None, description="fromage: rounded up to whole days")
     easy_apply: bool = Field(default=False, description="Indeed Apply ('Easily apply') postings only")
     sort: Literal["relevance", "date"] = "relevance"
@@ -80,23 +77,15 @@ class SearchParams(StepParams):
     base_url: str | None = Field(default=None, description="another Indeed origin (uk.indeed.com, a local site)")
 
 
-class SearchOutputs(StepOutputs):
-    postings: list[dict[str, Any]] = Field(default_factory=list, description="JobPosting JSON, duplicates folded")
-    count: int = 0
-    pages: int = 0
-
-
 def _filters(params: SearchParams) -> SearchFilters:
-    days = None
-    if params.posted_within is not None:
-        days = max(1, math.ceil(params.posted_within / timedelta(days=1)))
     return SearchFilters(
         query=params.query,
         location=params.location,
         radius=params.radius,
         remote=params.remote,
         job_type=JobType(params.job_type).value if params.job_type else None,
-        fromage=days,
+        experience=S.EXPERIENCE_LEVELS[params.experience_level] if params.experience_level else None,
+        fromage=whole_days(params.posted_within),
         easy_apply=params.easy_apply,
         sort_by_date=params.sort == "date",
     )
@@ -105,7 +94,7 @@ def _filters(params: SearchParams) -> SearchFilters:
 @step("indeed.search", params=SearchParams, outputs=SearchOutputs, site=SITE)
 async def search(ctx: StepContext, params: SearchParams) -> SearchOutputs:
     """Search Indeed: result pages (10 each) until the limit or the last page; duplicates folded."""
-    base, wait = _base(ctx, params.base_url), _wait(ctx)
+    base, wait = site_base(ctx, params.base_url, SITE), site_wait(ctx)
     page, filters, now = SearchPage(base), _filters(params), ctx.clock.now()
 
     async def read(handle: Any, url: str) -> SearchResults:
@@ -128,58 +117,23 @@ async def search(ctx: StepContext, params: SearchParams) -> SearchOutputs:
             start += S.PAGE_SIZE
     postings = list(found.values())[: params.limit]
     ctx.log.info("indeed search done", found=len(postings), pages=pages, mode=params.mode)
-    return SearchOutputs(postings=[p.model_dump(mode="json") for p in postings], count=len(postings), pages=pages)
+    return SearchOutputs.of(postings, pages=pages)
 
 
-JobRef = str | dict[str, Any]
-"""A posting (JobPosting JSON from ``indeed.search``), a job key or a ``/viewjob?jk=`` URL."""
-
-
-class JobParams(StepParams):
+class JobParams(JobsParams):
     job: JobRef | None = Field(
         default=None,
         validation_alias=AliasChoices("job", "posting", "job_key", "jk"),
         description="a posting from indeed.search, a 16-hex job key or a job URL",
     )
-    jobs: list[JobRef] = Field(default_factory=list, description="several of them, read one after the other")
     mode: Mode = "request"
-    base_url: str | None = None
-
-    @model_validator(mode="after")
-    def _some_job(self) -> JobParams:
-        if (self.job is None) == (not self.jobs):
-            raise ValueError("give either 'job' (a posting, a job key or a URL) or 'jobs' (a list of them)")
-        return self
-
-
-class JobOutputs(StepOutputs):
-    posting: dict[str, Any] | None = Field(default=None, description="the details of `job` (JobPosting JSON)")
-    postings: list[dict[str, Any]] = Field(default_factory=list, description="the details of every job, in order")
-
-
-def _job_ref(value: JobRef) -> tuple[str, JobPosting | None]:
-    """``(job key, the posting given)``; a posting of another site or a bad key fails the step."""
-    if isinstance(value, dict):
-        posting = JobPosting.model_validate(value)
-        if posting.site != SITE:
-            raise StepError(f"indeed.job got a {posting.site} posting ({posting.native_id})")
-        return posting.native_id, posting
-    key = query_param(value, "jk") or value.strip()
-    if not S.JOB_KEY.match(key):
-        raise StepError(f"indeed.job: {value!r} is neither a job key (16 hex digits) nor a job URL with jk=")
-    return key, None
 
 
 @step("indeed.job", params=JobParams, outputs=JobOutputs, site=SITE)
 async def job(ctx: StepContext, params: JobParams) -> JobOutputs:
     """Read Indeed postings' pages: description (HTML and Markdown), salary, job type, apply URL, e-mails."""
-    refs = [_job_ref(r) for r in ([params.job] if params.job is not None else params.jobs)]
-    origin = params.base_url
-    given = next((p for _, p in refs if p is not None and query_param(p.url, "jk")), None)
-    if origin is None and given is not None:
-        parts = urlsplit(given.url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    base, wait = _base(ctx, origin), _wait(ctx)
+    refs = job_refs(params, site=SITE, id_param="jk", valid=S.JOB_KEY.match, what="a job key (16 hex digits)")
+    base, wait = site_base(ctx, params.base_url or posting_origin(refs, "jk"), SITE), site_wait(ctx)
     page = JobPage(base)
 
     async def read(handle: Any, key: str) -> Detail:
@@ -192,5 +146,4 @@ async def job(ctx: StepContext, params: JobParams) -> JobOutputs:
         for key, posting in refs:
             detail = detail_posting(await get(key), base, ctx.clock.now())
             details.append(posting.merged(detail) if posting is not None else detail)
-    dumped = [p.model_dump(mode="json") for p in details]
-    return JobOutputs(posting=dumped[0] if params.job is not None else None, postings=dumped)
+    return JobOutputs.of(details, single=params.job is not None)

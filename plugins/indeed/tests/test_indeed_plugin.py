@@ -32,6 +32,8 @@ SEARCHES = {  # the local site's documented searches, as indeed.search parameter
     "fulltime-3-days": {"job_type": "fulltime", "posted_within": "3d"},
     "austin": {"location": "Austin, TX"},
     "easy-apply": {"easy_apply": True},
+    "senior": {"experience_level": "senior"},
+    "entry-fulltime": {"experience_level": "entry", "job_type": "fulltime"},
     "nothing": {"query": "zzzz no such job"},
 }
 
@@ -114,6 +116,8 @@ async def test_each_documented_search_returns_its_postings(
         found = postings(result, search["name"].replace("-", "_"))
         assert [p.native_id for p in found] == search["ids"], search["name"]
     assert postings(result, "nothing") == [], "the site said 'did not match any jobs'"
+    asked = [target for _, target, _ in local_sites.indeed.state.log]
+    assert any("explvl%28ENTRY_LEVEL%29jt%28fulltime%29" in target for target in asked), "the filters reached Indeed"
 
 
 async def test_limit_stops_paging(chromium: None, local_sites: LocalSites, tmp_path: Path) -> None:

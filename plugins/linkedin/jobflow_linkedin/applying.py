@@ -137,7 +137,11 @@ async def _dry_run(ctx: StepContext, modal: EasyApplyModal, result: ApplyResult)
     shot = await modal.screenshot(ctx.artifacts_dir / f"easy-apply-{result.job_id}-review.png")
     ctx.add_artifacts([shot])
     await modal.close()
-    return result.model_copy(update={"status": "dry_run", "screenshot": str(shot)})
+    app_id = await records.record_application(
+        ctx.store, native_id=result.job_id, title=result.title or "", company=result.company, url=result.url,
+        run_id=ctx.run_id, status="ready", note="dry run: stopped at the review",
+    )  # fmt: skip
+    return result.model_copy(update={"status": "dry_run", "screenshot": str(shot), "application_id": app_id})
 
 
 async def _next(modal: EasyApplyModal, button: str) -> str | None:

@@ -1,8 +1,9 @@
 """What every LinkedIn step reads from its context, and the guest HTTP client.
 
 Guest endpoints answer with HTML fragments that need no rendering, so they are fetched through the site
-context's request API (:meth:`StepContext.request`): the same cookies, headers, identity and rate limit as
-the site's pages, at a fraction of a page's cost.
+context's request API (:meth:`StepContext.request`, :func:`jobflow.browser.fetch.fetch`): the same cookies,
+headers, identity and rate limit as the site's pages, at a fraction of a page's cost; a failed step keeps
+the last answer as its evidence.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from jobflow import StepContext
-from jobflow.browser.driver import DRIVER_ERRORS, TIMEOUT_ERRORS, APIRequestContext, first_line
-from jobflow.errors import NetworkError, StepTimeout
+from jobflow.browser.driver import APIRequestContext
+from jobflow.browser.fetch import Fetched, fetch
 from jobflow.spec.models import WaitSpec
 from jobflow_linkedin.site import SITE
 from jobflow_linkedin.walls import check_response
@@ -67,7 +68,7 @@ class GuestClient:
     def __init__(self, http: APIRequestContext, ctx: StepContext, *, timeout: timedelta) -> None:
         self.http = http
         self.ctx = ctx
-        self.timeout_ms = timeout.total_seconds() * 1000
+        self.timeout = timeout
         self.sent = 0
 
     async def get(self, url: str) -> Answer:
@@ -76,15 +77,10 @@ class GuestClient:
         if self.sent:
             await pool(self.ctx).throttle(SITE.name)
         self.sent += 1
-        try:
-            response = await self.http.get(url, timeout=self.timeout_ms)
-            text = await response.text()
-        except TIMEOUT_ERRORS as exc:
-            raise StepTimeout(f"LinkedIn did not answer {url} within {self.timeout_ms / 1000:g}s") from exc
-        except DRIVER_ERRORS as exc:
-            if "Timeout" in str(exc):
-                raise StepTimeout(f"LinkedIn did not answer {url} within {self.timeout_ms / 1000:g}s") from exc
-            raise NetworkError(f"cannot reach LinkedIn at {url}: {first_line(exc)}") from exc
-        check_response(response.status, response.url, response.headers, asked=url)
-        self.ctx.log.debug("linkedin_get", url=url, status=response.status, bytes=len(text))
-        return Answer(response.status, response.url, text)
+        answer = await fetch(self.http, url, self.timeout, _check, site="LinkedIn")
+        self.ctx.log.debug("linkedin_get", url=url, status=answer.status, bytes=len(answer.text))
+        return Answer(answer.status, answer.url, answer.text)
+
+
+def _check(asked: str, answer: Fetched) -> None:
+    check_response(answer.status, answer.url, answer.headers, asked=asked)

@@ -1,4 +1,5 @@
-"""What ``linkedin.easy_apply`` writes to the store: applications, follow-up reminders, queued questions.
+"""What ``linkedin.easy_apply`` writes to the store: applications (``ready`` after a dry run, ``applied``
+after a submit: one application per posting), follow-up reminders, queued questions.
 
 Without a store (no database configured) nothing is written and the step says so in its log; the Easy
 Apply statuses are still returned.
@@ -6,7 +7,7 @@ Apply statuses are still returned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,15 +17,17 @@ from jobflow_linkedin.site import SITE
 __all__ = ["applied_job_ids", "queue_question", "record_application", "schedule_follow_up"]
 
 
-async def applied_job_ids(store: Any) -> set[str]:
-    """LinkedIn job ids the store knows as applied to (any status past ``planned``)."""
+async def applied_job_ids(store: Any, job_ids: Iterable[str]) -> set[str]:
+    """Those of ``job_ids`` the store knows as applied to (a status from ``applied`` on: not ``planned`` or
+    ``ready``)."""
     if store is None:
         return set()
     from jobflow.store.applications import ApplicationRepository
     from jobflow.store.postings import APPLIED_STATUSES
 
-    rows = await ApplicationRepository(store).list(site=SITE.name, limit=100_000)
-    return {row.site_job_id for row in rows if row.site_job_id and row.status in APPLIED_STATUSES}
+    repository = ApplicationRepository(store)
+    found = [await repository.find(SITE.name, job_id) for job_id in dict.fromkeys(job_ids)]
+    return {row.site_job_id for row in found if row is not None and row.site_job_id and row.status in APPLIED_STATUSES}
 
 
 async def record_application(
@@ -36,19 +39,28 @@ async def record_application(
     url: str,
     run_id: str,
     note: str = "",
+    status: str = "applied",
 ) -> int | None:
-    """Record the posting as ``applied`` (created or updated); its application id, ``None`` without a store."""
+    """Record the posting as ``status`` (``applied``, or ``ready`` for a dry run stopped at the review),
+    creating its application or updating the one already recorded for it (found by site and job id, so a
+    submit after a dry run moves the same application on). A ``ready`` never takes an application back
+    from ``applied`` or later. Its application id, ``None`` without a store."""
     if store is None:
         return None
     from jobflow.store.applications import ApplicationRepository
+    from jobflow.store.postings import APPLIED_STATUSES
 
-    row, _ = await ApplicationRepository(store).record(
+    repository = ApplicationRepository(store)
+    found = await repository.find(SITE.name, native_id)
+    if found is not None and status not in APPLIED_STATUSES and found.status in APPLIED_STATUSES:
+        return found.id
+    row, _ = await repository.record(
         title=title or f"LinkedIn job {native_id}",
         company=company or None,
         url=url,
         site=SITE.name,
         site_job_id=native_id,
-        status="applied",
+        status=status,
         notes=note,
         created_by=f"run:{run_id}",
     )

@@ -2,7 +2,7 @@
 
 Anchors are the stable ones the README lists first: ``data-*`` attributes, ids, semantic class names and
 accessible names; hashed or randomised class names are never used. The guest selectors are plain CSS read
-by :mod:`jobflow_linkedin.dom` from server fragments (and proved in Chromium by the plugin's tests);
+by :mod:`jobflow.postings.parse.markup` from server fragments (and proved in Chromium by the plugin's tests);
 the member, login and Easy Apply ones are used through Playwright locators, which pierce open shadow roots.
 When LinkedIn changes its markup, this file is where the fix goes.
 """

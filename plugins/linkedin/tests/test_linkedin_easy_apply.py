@@ -77,6 +77,11 @@ async def test_every_form_variant_in_dry_run_and_submit_mode(applicant: Harness,
     rows = await ApplicationRepository(store).list(site="linkedin")
     assert sorted(r.site_job_id for r in rows) == sorted(forms.values())
     assert {r.status for r in rows} == {"applied"}
+    drafted = {r["job_id"]: r["application_id"] for r in dry["results"] if r["status"] == "dry_run"}
+    assert drafted == {r["job_id"]: r["application_id"] for r in sent["results"] if r["status"] == "applied"}
+    for row in rows:
+        assert row.id == drafted[row.site_job_id or ""], "the submit moved the dry run's application on"
+        assert [h["status"] for h in row.history] == ["ready", "applied"], row.history
     reminders = await list_reminders(store)
     assert len(reminders) == 3
     assert {r.type for r in reminders} == {"follow_up"}

@@ -1,6 +1,6 @@
 """Every guest selector means the same in real Chromium as in the plugin's HTML tree, and finds something.
 
-The guest fragments are read without a browser (:mod:`jobflow_linkedin.dom`); this proves the selector
+The guest fragments are read without a browser (:mod:`jobflow.postings.parse.markup`); this proves the selector
 strings are plain CSS that Chromium agrees with, on the local LinkedIn's search fragment and postings.
 """
 
@@ -12,10 +12,10 @@ import pytest
 from linkedin_support import Harness
 
 from jobflow.browser import BrowserPool
+from jobflow.postings.parse.markup import parse_markup
 from jobflow.spec.models import BrowserOptions
 from jobflow.testing.sites import load_data
 from jobflow_linkedin import selectors as S
-from jobflow_linkedin.dom import parse_html
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ async def test_guest_selectors_agree_with_chromium(harness: Harness) -> None:
     async with BrowserPool(harness.settings(), BrowserOptions()) as pool, pool.page("linkedin") as page:
         for markup in pages:
             await page.set_content(markup)
-            tree = parse_html(markup)
+            tree = parse_markup(markup)
             for name in GUEST:
                 selector = getattr(S, name)
                 in_tree = len(tree.select(selector))

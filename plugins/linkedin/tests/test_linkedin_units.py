@@ -18,9 +18,9 @@ from jobflow.errors import (
 )
 from jobflow.errors import StepError as AnyStepError
 from jobflow.postings import ApplicationStatus, JobPosting, WorkModel
+from jobflow.postings.parse.markup import parse_markup
 from jobflow_linkedin.answers import find_answer, fit, question_key
 from jobflow_linkedin.daily import DailyStop
-from jobflow_linkedin.dom import parse_html
 from jobflow_linkedin.pages.fields import FormField
 from jobflow_linkedin.pages.guest_search import parse_search_fragment
 from jobflow_linkedin.pages.member_search import member_posting
@@ -36,7 +36,7 @@ HTML = """<ul><li class="a b" data-x="urn:li:1"><div><span class="c">one &amp; <
 
 
 def test_dom_selectors_cover_the_subset_the_plugin_uses() -> None:
-    root = parse_html(HTML)
+    root = parse_markup(HTML)
     assert [n.text() for n in root.select("li.a span.c")] == ["one & two", "three"]
     assert len(root.select("li.a.b")) == 1
     assert len(root.select("ul > li > span.c")) == 1, "child combinator: the first span is inside a div"

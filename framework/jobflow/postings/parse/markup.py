@@ -7,7 +7,8 @@ child (``>``) combinators, and comma-separated groups. Anything else raises ``Va
 so an unsupported selector fails in tests, not silently on a site.
 
 The tree tolerates real-world markup: void elements, unclosed ``p``/``li``, stray end tags. ``script`` and
-``style`` keep their text (embedded JSON is read from them).
+``style`` keep their text (embedded JSON is read from them); comments are kept beside their element's
+children (LinkedIn hides the external apply URL in one).
 """
 
 from __future__ import annotations
@@ -37,10 +38,21 @@ class Node:
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[Node | str] = field(default_factory=list)
     parent: Node | None = None
+    comments: list[str] = field(default_factory=list)
+    """The comments directly inside this element (not part of ``children``: text never includes them)."""
 
     def attr(self, name: str) -> str | None:
         """An attribute's value (``""`` for a bare attribute), ``None`` when absent."""
         return self.attrs.get(name)
+
+    @property
+    def classes(self) -> frozenset[str]:
+        """The element's classes."""
+        return frozenset(self.attrs.get("class", "").split())
+
+    def all_comments(self) -> list[str]:
+        """The comments in this element and below, in document order of their elements."""
+        return [*self.comments, *(c for node in self.iter() for c in node.comments)]
 
     def iter(self) -> Iterator[Node]:
         """Every element below this one, in document order."""
@@ -114,6 +126,9 @@ class _Builder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.stack[-1].children.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.stack[-1].comments.append(data)
 
 
 def parse_markup(html: str) -> Node:

@@ -2,8 +2,8 @@
 
 A site subclasses :class:`SiteApp`, registers its routes in :meth:`SiteApp.setup` and renders the
 walls its own way (:meth:`checkpoint_page`, :meth:`login_wall`). Gates run before every page or data
-route in this order: rate limit (429 with ``Retry-After``, or 999), checkpoint, login wall; then the
-handler; then the latency.
+route in this order: rate limit (429 with ``Retry-After``, or 999), server error (500), checkpoint, login
+wall; then the handler; then the latency.
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ __all__ = ["SiteApp"]
 _PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
+SERVER_ERROR_PAGE = (
+    '<!DOCTYPE html><html><head><title>Server error</title><link rel="stylesheet" href="/static/missing.css">'
+    '</head><body><h1 id="server-error">Something went wrong on our side</h1><p>Error 500: try again later.</p>'
+    "</body></html>"
+)
+"""What every page answers while ``server_error`` is on (its stylesheet is a request a rendering must not make)."""
+SERVER_ERROR_COOKIE = "visit=server-error-cookie-value"
+"""The tracking cookie the error page sets (failure evidence must not keep it)."""
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".png": "image/png"}
 
 
@@ -133,6 +141,10 @@ class SiteApp:
             if behaviour.rate_limit_status == 999:
                 return Response.html("<html><body>Request denied</body></html>", 999)
             return Response(429, "Too Many Requests", "text/plain", [("Retry-After", str(behaviour.retry_after))])
+        if behaviour.server_error:
+            failed = Response.html(SERVER_ERROR_PAGE, 500)
+            failed.headers.append(("Set-Cookie", f"{SERVER_ERROR_COOKIE}; Path=/; HttpOnly"))
+            return failed
         if behaviour.checkpoint and not self.exempt(request):
             return self.checkpoint_page(request)
         if behaviour.login_wall and handler in self._guest:

@@ -33,6 +33,7 @@ class SiteBehaviour(BaseModel):
     )
     rate_limit_status: Literal[429, 999] = Field(default=429, description="999 is LinkedIn's own block")
     retry_after: int = Field(default=60, ge=0, description="Retry-After seconds of a 429; the block lasts that long")
+    server_error: bool = Field(default=False, description="every page and data request answers an HTTP 500 error page")
     login_wall: bool = Field(default=False, description="guest pages redirect to the site's login/auth wall")
     checkpoint: bool = Field(
         default=False,

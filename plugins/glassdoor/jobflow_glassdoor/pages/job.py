@@ -12,13 +12,13 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from jobflow.browser import goto
 from jobflow.browser.driver import APIRequestContext, Page
+from jobflow.browser.fetch import fetch, open_checked
 from jobflow.errors import SiteChanged, StepError
 from jobflow.postings.parse.markup import Node, parse_markup
 from jobflow.spec.models import WaitSpec
 from jobflow_glassdoor import selectors as S
-from jobflow_glassdoor.fetch import Answer, check, get, post_json
+from jobflow_glassdoor.pages.search import json_headers
 from jobflow_glassdoor.parse import Detail
 
 __all__ = ["JobGone", "JobPage"]
@@ -48,7 +48,7 @@ class JobPage:
     async def fetch(self, http: APIRequestContext, listing_id: str) -> tuple[Detail, str | None]:
         """The page from its server HTML, and the CSRF token it carries."""
         url = self.url(listing_id)
-        page = await get(http, url, self.timeout)
+        page = await fetch(http, url, self.timeout, S.WALLS)
         if page.status in (404, 410):
             raise JobGone(f"Glassdoor listing {listing_id} is gone (HTTP {page.status}: expired or removed)")
         document = parse_markup(page.text)
@@ -73,11 +73,7 @@ class JobPage:
     async def render(self, page: Page, listing_id: str, wait: WaitSpec) -> tuple[Detail, str | None]:
         """The page rendered in the browser and read with locators, and its CSRF token."""
         url = self.url(listing_id)
-        response = await goto(page, url, wait, check_status=False)
-        status = response.status if response is not None else 200
-        headers = await response.all_headers() if response is not None else {}
-        challenge = await page.locator(S.CHALLENGE).count() > 0
-        check(Answer(url, page.url, status, headers, await page.title(), challenge))
+        status = await open_checked(page, url, wait, S.WALLS)
         if status in (404, 410):
             raise JobGone(f"Glassdoor listing {listing_id} is gone (HTTP {status}: expired or removed)")
         title = page.locator(S.DETAIL_TITLE)
@@ -108,7 +104,7 @@ class JobPage:
         variables = {"jl": int(listing_id), "queryString": "q", "pageTypeEnum": "SERP"}
         body = [{"operationName": S.DETAIL_OPERATION, "variables": variables, "query": S.DETAIL_QUERY}]
         url = f"{self.base}{S.GRAPH_PATH}"
-        answer = await post_json(http, url, body, self.timeout, {S.CSRF_HEADER: token})
+        answer = await fetch(http, url, self.timeout, S.WALLS, method="POST", data=body, headers=json_headers(token))
         try:
             data = json.loads(answer.text)
         except ValueError as exc:

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from jobflow.browser import goto
 from jobflow.browser.driver import DRIVER_ERRORS, TIMEOUT_ERRORS, Page, Response
+from jobflow.browser.fetch import Answer, open_checked, page_title
 from jobflow.errors import SiteChanged, StepTimeout
 from jobflow.spec.models import WaitSpec
 from jobflow_glassdoor import selectors as S
-from jobflow_glassdoor.fetch import Answer, check, page_title
 from jobflow_glassdoor.pages.search import apollo_views
 from jobflow_glassdoor.parse import Card
 
@@ -62,11 +61,7 @@ class ResultsPage:
         """Load the page and wait for listings or the no-results message; ``False`` when there are none."""
         page = self.page
         page.on("response", self._on_response)
-        response = await goto(page, url, self.wait, check_status=False)
-        status = response.status if response is not None else 200
-        headers = await response.all_headers() if response is not None else {}
-        challenge = await page.locator(S.CHALLENGE).count() > 0
-        check(Answer(url, page.url, status, headers, await page.title(), challenge))
+        status = await open_checked(page, url, self.wait, S.WALLS)
         if status >= 400:
             raise SiteChanged(f"Glassdoor's results page {url} answered HTTP {status}: the page moved")
         ready = page.locator(f"{S.JOB_ROW}, {S.NO_RESULTS}").first
@@ -115,7 +110,7 @@ class ResultsPage:
             text = await response.text()
         headers = await response.all_headers()
         challenge = any(marker in text for marker in S.CHALLENGE_MARKERS)
-        check(Answer(response.url, response.url, response.status, headers, page_title(text), challenge))
+        S.WALLS.check(Answer(response.url, response.url, response.status, headers, page_title(text), challenge))
         raise SiteChanged(f"Glassdoor's {S.GRAPH_PATH} refused the page's request: HTTP {response.status}")
 
     async def listings(self) -> int:

@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jobflow.browser.driver import APIRequestContext
+from jobflow.browser.fetch import fetch
 from jobflow.errors import SiteChanged
 from jobflow.postings.parse.markup import parse_markup
 from jobflow_glassdoor import selectors as S
-from jobflow_glassdoor.fetch import get, post_json
 
-__all__ = ["FirstPage", "GraphPage", "SearchApi", "SearchFilters", "apollo_views"]
+__all__ = ["FirstPage", "GraphPage", "SearchApi", "SearchFilters", "apollo_views", "json_headers"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class SearchFilters:
     easy_apply: bool = False
     fromage: int | None = None
     job_type: str | None = None
+    seniority: str | None = None
+    """Glassdoor's ``seniorityType`` value (``midseniorlevel``)."""
     sort_by_date: bool = False
 
     def page_params(self) -> dict[str, str]:
@@ -50,6 +52,7 @@ class SearchFilters:
             ("remoteWorkType", "1" if self.remote else ""),
             ("applicationType", "1" if self.easy_apply else ""),
             ("jobType", self.job_type or ""),
+            ("seniorityType", self.seniority or ""),
         ]
         return [{"filterKey": key, "values": value} for key, value in pairs if value]
 
@@ -103,7 +106,7 @@ class SearchApi:
     async def first_page(self, http: APIRequestContext, filters: SearchFilters) -> FirstPage:
         """The results page: its listings, token and whether more pages exist."""
         url = self.url(filters)
-        page = await get(http, url, self.timeout)
+        page = await fetch(http, url, self.timeout, S.WALLS)
         token = S.CSRF_TOKEN.search(page.text)
         document = parse_markup(page.text)
         script = document.select_one(S.NEXT_DATA)
@@ -124,7 +127,7 @@ class SearchApi:
     async def location(self, http: APIRequestContext, text: str) -> dict[str, Any] | None:
         """Glassdoor's location id for ``text`` (``findPopularLocationAjax``), or ``None`` when unknown."""
         url = f"{self.base}{S.LOCATIONS_PATH}?maxLocationsToReturn=10&term={quote(text)}"
-        answer = await get(http, url, self.timeout)
+        answer = await fetch(http, url, self.timeout, S.WALLS)
         try:
             found = json.loads(answer.text)
         except ValueError:
@@ -159,12 +162,17 @@ class SearchApi:
             variables["locationType"] = kinds.get(str(place.get("locationType")), "CITY")
         body = [{"operationName": S.SEARCH_OPERATION, "variables": variables, "query": S.SEARCH_QUERY}]
         url = f"{self.base}{S.GRAPH_PATH}"
-        answer = await post_json(http, url, body, self.timeout, {S.CSRF_HEADER: token})
+        answer = await fetch(http, url, self.timeout, S.WALLS, method="POST", data=body, headers=json_headers(token))
         listings = _listings(answer.text, answer.status, url)
         views = [item["jobview"] for item in listings.get("jobListings") or () if isinstance(item, dict)]
         cursors = {c.get("pageNumber"): c.get("cursor") for c in listings.get("paginationCursors") or ()}
         total = listings.get("totalJobsCount")
         return GraphPage(views, cursors.get(number + 1), total if isinstance(total, int) else None)
+
+
+def json_headers(token: str) -> dict[str, str]:
+    """The headers of a ``POST /graph``: JSON, and the page's CSRF token."""
+    return {"Content-Type": "application/json", S.CSRF_HEADER: token}
 
 
 def _listings(text: str, status: int, url: str) -> dict[str, Any]:

@@ -8,15 +8,13 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from jobflow.browser import goto
 from jobflow.browser.driver import APIRequestContext, Page, evaluate_in_page
+from jobflow.browser.fetch import fetch, open_checked, read_json_after
 from jobflow.errors import SiteChanged, StepError
 from jobflow.postings.parse.markup import Node, parse_markup
 from jobflow.spec.models import WaitSpec
 from jobflow_indeed import selectors as S
-from jobflow_indeed.fetch import fetch, read_json_after
 from jobflow_indeed.parse import Detail
-from jobflow_indeed.walls import Answer, check
 
 __all__ = ["JobGone", "JobPage"]
 
@@ -70,7 +68,7 @@ class JobPage:
     async def fetch(self, http: APIRequestContext, jk: str, within: timedelta) -> Detail:
         """Read the page's server HTML through the request API."""
         url = self.url(jk)
-        page = await fetch(http, url, within)
+        page = await fetch(http, url, within, S.WALLS)
         if page.status in (404, 410):
             raise self._gone(jk, page.status)
         document = parse_markup(page.text)
@@ -100,11 +98,7 @@ class JobPage:
     async def render(self, page: Page, jk: str, wait: WaitSpec) -> Detail:
         """Load the page in the browser and read it with locators."""
         url = self.url(jk)
-        response = await goto(page, url, wait, check_status=False)
-        status = response.status if response is not None else 200
-        headers = await response.all_headers() if response is not None else {}
-        challenge = await page.locator(S.CHALLENGE).count() > 0
-        check(Answer(url, page.url, status, headers, await page.title(), challenge))
+        status = await open_checked(page, url, wait, S.WALLS)
         if status in (404, 410):
             raise self._gone(jk, status)
         title = page.locator(S.TITLE)

@@ -15,14 +15,12 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from jobflow.browser import goto
 from jobflow.browser.driver import APIRequestContext, Page, evaluate_in_page
+from jobflow.browser.fetch import fetch, open_checked, read_json_after
 from jobflow.errors import SiteChanged
 from jobflow.postings.parse.markup import parse_markup
 from jobflow.spec.models import WaitSpec
 from jobflow_indeed import selectors as S
-from jobflow_indeed.fetch import fetch, read_json_after
-from jobflow_indeed.walls import Answer, check
 
 __all__ = ["SearchFilters", "SearchPage", "SearchResults"]
 
@@ -36,6 +34,8 @@ class SearchFilters:
     radius: int | None = None
     remote: bool = False
     job_type: str | None = None
+    experience: str | None = None
+    """Indeed's level code (``SENIOR_LEVEL``)."""
     fromage: int | None = None
     easy_apply: bool = False
     sort_by_date: bool = False
@@ -49,8 +49,10 @@ class SearchFilters:
             params["sort"] = "date"
         if self.fromage is not None:
             params["fromage"] = str(self.fromage)
-        attrs = (S.REMOTE_FILTER if self.remote else "") + (
-            S.JOB_TYPE_FILTER.format(self.job_type) if self.job_type else ""
+        attrs = (
+            (S.REMOTE_FILTER if self.remote else "")
+            + (S.EXPERIENCE_FILTER.format(self.experience) if self.experience else "")
+            + (S.JOB_TYPE_FILTER.format(self.job_type) if self.job_type else "")
         )
         if attrs:
             params["sc"] = f"0kf:{attrs};"
@@ -101,7 +103,7 @@ class SearchPage:
 
     async def fetch(self, http: APIRequestContext, url: str, within: timedelta) -> SearchResults:
         """Read the page's server HTML through the request API."""
-        page = await fetch(http, url, within)
+        page = await fetch(http, url, within, S.WALLS)
         provider = read_json_after(S.MOSAIC_ASSIGNMENT, page.text)
         document = parse_markup(page.text)
         no_results = document.select_one(S.NO_RESULTS) is not None or S.NO_RESULTS_TEXT in document.text()
@@ -110,11 +112,7 @@ class SearchPage:
 
     async def render(self, page: Page, url: str, wait: WaitSpec) -> SearchResults:
         """Load the page in the browser and read the results from its JavaScript world."""
-        response = await goto(page, url, wait, check_status=False)
-        challenge = await page.locator(S.CHALLENGE).count() > 0
-        status = response.status if response is not None else 200
-        headers = await response.all_headers() if response is not None else {}
-        check(Answer(url, page.url, status, headers, await page.title(), challenge))
+        await open_checked(page, url, wait, S.WALLS)
         provider = await evaluate_in_page(page, S.MOSAIC_GLOBAL)
         no_results = await page.get_by_text(S.NO_RESULTS_TEXT).count() > 0
         results = SearchResults(has_next=await page.locator(S.NEXT_PAGE).count() > 0, no_results=no_results)

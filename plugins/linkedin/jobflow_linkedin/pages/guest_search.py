@@ -12,7 +12,6 @@ from jobflow.errors import SiteChanged
 from jobflow.postings import JobPosting
 from jobflow.postings.parse import (
     absolute_url,
-    clean_text,
     clean_title,
     parse_iso_date,
     parse_location,
@@ -20,8 +19,8 @@ from jobflow.postings.parse import (
     parse_salary,
     without_query,
 )
+from jobflow.postings.parse.markup import Node, parse_markup
 from jobflow_linkedin import selectors as S
-from jobflow_linkedin.dom import Node, parse_html
 
 __all__ = ["job_url", "parse_card", "parse_search_fragment"]
 
@@ -42,7 +41,7 @@ def _native_id(card: Node) -> str | None:
 
 def _text(card: Node, selector: str) -> str:
     node = card.select_one(selector)
-    return clean_text(node.text()) if node else ""
+    return node.text() if node else ""
 
 
 def parse_card(card: Node, *, base_url: str, now: datetime) -> JobPosting:
@@ -56,7 +55,7 @@ def parse_card(card: Node, *, base_url: str, now: datetime) -> JobPosting:
     logo = card.select_one(S.LOGO)
     place = parse_location(_text(card, S.GUEST_CARD_LOCATION))
     time = card.select_one(S.GUEST_CARD_TIME)
-    raw_date = clean_text(time.text()) if time else ""
+    raw_date = time.text() if time else ""
     posted = parse_iso_date(time.attr("datetime") or "") if time else None
     if posted is None and raw_date:
         parsed = parse_posted(raw_date, now)
@@ -86,7 +85,7 @@ def parse_search_fragment(markup: str, *, base_url: str, now: datetime) -> list[
 
     An answer with list items but no card in them is drifted markup (``SiteChanged``), not an empty page.
     """
-    root = parse_html(markup)
+    root = parse_markup(markup)
     cards = root.select(S.GUEST_CARD)
     if not cards and root.select("li"):
         raise SiteChanged("LinkedIn's guest search answer has list items but no job cards: the markup changed")

@@ -15,7 +15,6 @@ from jobflow.postings import JobPosting, JobType
 from jobflow.postings.parse import (
     absolute_url,
     clean_html,
-    clean_text,
     clean_title,
     extract_emails,
     html_to_markdown,
@@ -26,8 +25,8 @@ from jobflow.postings.parse import (
     query_param,
     without_query,
 )
+from jobflow.postings.parse.markup import Node, parse_markup
 from jobflow_linkedin import selectors as S
-from jobflow_linkedin.dom import Node, parse_html
 from jobflow_linkedin.pages.guest_search import job_url
 
 __all__ = ["EMPLOYMENT_TYPES", "parse_posting"]
@@ -43,15 +42,15 @@ _NUMBER = re.compile(r"\d[\d,]*")
 
 def _text(root: Node, selector: str) -> str:
     node = root.select_one(selector)
-    return clean_text(node.text()) if node else ""
+    return node.text() if node else ""
 
 
 def _company(root: Node, base_url: str) -> tuple[str | None, str | None]:
     link = root.select_one(S.DETAIL_COMPANY_LINK)
     if link is not None:
-        return clean_text(link.text()) or None, without_query(absolute_url(link.attr("href") or "", base_url))
+        return link.text() or None, without_query(absolute_url(link.attr("href") or "", base_url))
     plain = next((n for n in root.select(S.DETAIL_FLAVOR) if S.DETAIL_FLAVOR_BULLET not in n.classes), None)
-    return (clean_text(plain.text()) or None) if plain else None, None
+    return (plain.text() or None) if plain else None, None
 
 
 def _apply_url(root: Node) -> str | None:
@@ -85,7 +84,7 @@ def _easy_apply(root: Node) -> bool | None:
 
 def parse_posting(markup: str, *, native_id: str, base_url: str, now: datetime) -> JobPosting:
     """The posting in ``markup``; ``SiteChanged`` when the top card or its title is missing."""
-    root = parse_html(markup)
+    root = parse_markup(markup)
     top = root.select_one(S.DETAIL_TOP_CARD)
     title = clean_title(_text(top, S.DETAIL_TITLE)) if top else ""
     if top is None or not title:

@@ -1,8 +1,9 @@
 """``linkedin.easy_apply``: apply to postings through LinkedIn's Easy Apply modal, from a profile YAML.
 
 Dry run by default: the modal is walked and answered up to its submit button, the review is screenshotted
-(``JOBFLOW_HOME/artifacts/<run>/<step>/…``) and the application discarded. ``submit: true`` sends it,
-records it in ``applications`` and, with ``follow_up: 7d``, schedules a ``follow_up`` reminder.
+(``JOBFLOW_HOME/artifacts/<run>/<step>/…``), the modal discarded and the application recorded as ``ready``
+(``jobflow applications`` lists it). ``submit: true`` sends it and records it as ``applied`` (the same
+application a dry run recorded) and, with ``follow_up: 7d``, schedules a ``follow_up`` reminder.
 
 Statuses per posting: ``applied``, ``dry_run``, ``skipped_unknown_question`` (queued for ``jobflow
 questions``), ``already_applied`` (in the store or on LinkedIn), ``not_easy_apply``, ``daily_limit``,
@@ -77,7 +78,7 @@ async def easy_apply(ctx: StepContext, params: EasyApplyParams) -> EasyApplyOutp
         follow_up=params.follow_up,
         max_steps=params.max_steps,
     )
-    known = await applied_job_ids(ctx.store)
+    known = await applied_job_ids(ctx.store, (r.native_id for r in refs))
     base = base_url(ctx)
     results = {r.native_id: _skipped(base, r.native_id, "already_applied") for r in refs if r.native_id in known}
     todo = [r for r in refs if r.native_id not in results]

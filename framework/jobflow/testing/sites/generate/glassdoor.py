@@ -182,6 +182,8 @@ def generate(count: int = 120, seed: int = 11) -> tuple[dict[str, Any], dict[str
         ("week", {"fromAge": "7"}, Query(max_age=timedelta(days=7))),
         ("austin", {"locKeyword": "Austin, TX"}, Query(location="Austin, TX")),
         ("easy-apply", {"applicationType": "1"}, Query(easy_apply_only=True)),
+        ("entry", {"seniorityType": "entrylevel"}, Query(levels=frozenset({2}))),
+        ("mid-senior", {"seniorityType": "midseniorlevel"}, Query(levels=frozenset({3, 4}))),
         ("nothing", {"sc.keyword": "zzzz no such job"}, Query(keywords="zzzz no such job")),
     ]  # fmt: skip
     data = {

@@ -192,6 +192,12 @@ def generate(count: int = 120, seed: int = 7) -> tuple[dict[str, Any], dict[str,
         ("fulltime-3-days", {"sc": "0kf:jt(fulltime);", "fromage": "3"}, _ft_query()),
         ("austin", {"l": "Austin, TX"}, Query(location="Austin, TX")),
         ("easy-apply", {"iafilter": "1"}, Query(easy_apply_only=True)),
+        ("senior", {"sc": "0kf:explvl(SENIOR_LEVEL);"}, Query(levels=frozenset({5, 6}))),
+        (
+            "entry-fulltime",
+            {"sc": "0kf:explvl(ENTRY_LEVEL)jt(fulltime);"},
+            Query(job_types=frozenset({"fulltime"}), levels=frozenset({1, 2})),
+        ),
         ("nothing", {"q": "zzzz no such job"}, Query(keywords="zzzz no such job")),
     ]
     data = {

@@ -3,8 +3,9 @@
 Routes (``guest``: behind the login wall; ``xhr``: delayed by ``late_xhr``):
 
 * ``GET /`` and every page: the CSRF token as ``"token": "…"`` in a script;
-* ``GET /Job/jobs.htm?sc.keyword=&locKeyword=&fromAge=&remoteWorkType=1&applicationType=1&jobType=&sortBy=``
-  and the SEO form ``/Job/…-SRCH_…_KO{a},{b}.htm`` (guest): 30 server-rendered cards, ``__NEXT_DATA__``,
+* ``GET /Job/jobs.htm?sc.keyword=&locKeyword=&fromAge=&remoteWorkType=1&applicationType=1&jobType=``
+  ``&seniorityType=&sortBy=`` (``seniorityType``: :data:`SENIORITY`) and the SEO form
+  ``/Job/…-SRCH_…_KO{a},{b}.htm`` (guest): 30 server-rendered cards, ``__NEXT_DATA__``,
   "Show more jobs" (``button[data-test=load-more]``) loading the next pages through ``/graph``, and the
   sign-in modal after ``signin_modal_after`` loads;
 * ``POST /graph`` (xhr): a JSON array of ``JobSearchResultsQuery`` / ``JobDetailQuery`` operations; 403
@@ -33,6 +34,14 @@ from jobflow.testing.sites.search import Query, select
 __all__ = ["GlassdoorApp"]
 
 PAGE = 30
+SENIORITY: dict[str, frozenset[int]] = {
+    "internship": frozenset({1}),
+    "entrylevel": frozenset({2}),
+    "midseniorlevel": frozenset({3, 4}),
+    "director": frozenset({5}),
+    "executive": frozenset({6}),
+}
+"""Glassdoor's ``seniorityType`` filter as the postings' LinkedIn experience codes (1 internship ... 6 executive)."""
 
 
 def query_of(keyword: str, location: str, filters: dict[str, str], sort: str = "") -> Query:
@@ -44,6 +53,7 @@ def query_of(keyword: str, location: str, filters: dict[str, str], sort: str = "
         work_models=frozenset({"remote"}) if filters.get("remoteWorkType") == "1" else frozenset(),
         max_age=timedelta(days=int(age)) if age.isdigit() and int(age) > 0 else None,
         easy_apply_only=filters.get("applicationType") == "1",
+        levels=SENIORITY.get(seniority, frozenset({0})) if (seniority := filters.get("seniorityType")) else frozenset(),
         by_date=sort in ("date_desc", "date"),
     )
 
@@ -107,7 +117,9 @@ class GlassdoorApp(SiteApp):
         if match and not keyword:
             keyword = seo[int(match[1]) : int(match[2])].replace("-", " ")
         filters: dict[str, str] = {
-            k: params[k] for k in ("fromAge", "remoteWorkType", "applicationType", "jobType") if k in params
+            k: params[k]
+            for k in ("fromAge", "remoteWorkType", "applicationType", "jobType", "seniorityType")
+            if k in params
         }
         ids = self.ids(query_of(keyword, params.get("locKeyword", ""), filters, params.get("sortBy", "")))
         late = self.behaviour.late_xhr > 0

@@ -2,9 +2,10 @@
 
 Routes (``guest``: behind the login wall; ``xhr``: delayed by ``late_xhr``):
 
-* ``GET /jobs?q=&l=&start=&sort=date&fromage=&sc=0kf:attr(DSQF7)jt(fulltime);&iafilter=1&vjk=`` (guest): the
-  search page, 10 per page, data in ``window.mosaic.providerData["mosaic-provider-jobcards"]``, hashed
-  card classes, ``a[data-testid=pagination-page-next]``, "did not match any jobs" when empty;
+* ``GET /jobs?q=&l=&start=&sort=date&fromage=&sc=0kf:attr(DSQF7)explvl(SENIOR_LEVEL)jt(fulltime);&iafilter=1``
+  ``&vjk=`` (guest): the search page (``explvl``: :data:`EXPERIENCE_LEVELS`), 10 per page, data in
+  ``window.mosaic.providerData["mosaic-provider-jobcards"]``, hashed card classes,
+  ``a[data-testid=pagination-page-next]``, "did not match any jobs" when empty;
 * ``GET /viewjob?jk=`` (guest): the detail page; with ``viewtype=embedded`` (xhr) the right pane's JSON;
 * ``GET /rc/clk?jk=`` and ``/applystart?jk=``: redirects to the posting and to the employer;
 * ``GET /cmp/{slug}``, ``GET /account/login`` (the login wall's target).
@@ -14,6 +15,7 @@ The checkpoint is Cloudflare's "Just a moment..." page with HTTP 403 on every ro
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html import escape
 from typing import Any
@@ -28,6 +30,13 @@ __all__ = ["IndeedApp", "query_of"]
 
 PAGE = 10
 JOB_TYPES = {"fulltime", "parttime", "contract", "temporary", "internship"}
+EXPERIENCE_LEVELS: dict[str, frozenset[int]] = {
+    "ENTRY_LEVEL": frozenset({1, 2}),
+    "MID_LEVEL": frozenset({3, 4}),
+    "SENIOR_LEVEL": frozenset({5, 6}),
+}
+"""Indeed's ``explvl(...)`` filter as the postings' LinkedIn experience codes (1 internship ... 6 executive)."""
+_EXPLVL = re.compile(r"explvl\((\w+)\)")
 
 
 def query_of(params: dict[str, str]) -> Query:
@@ -36,11 +45,13 @@ def query_of(params: dict[str, str]) -> Query:
     types = frozenset(t for t in JOB_TYPES if f"jt({t})" in sc)
     remote = "attr(DSQF7)" in sc or bool(params.get("remotejob"))
     fromage = params.get("fromage", "")
+    level = _EXPLVL.search(sc)
     return Query(
         keywords=params.get("q", ""),
         location=params.get("l", ""),
         work_models=frozenset({"remote"}) if remote else frozenset(),
         job_types=types,
+        levels=EXPERIENCE_LEVELS.get(level[1], frozenset({0})) if level else frozenset(),
         max_age=timedelta(days=int(fromage)) if fromage.isdigit() else None,
         easy_apply_only=params.get("iafilter") == "1",
         by_date=params.get("sort") == "date",

@@ -78,11 +78,15 @@ class StepContext:
     """Files saved as evidence of this attempt's failure (screenshot, HTML, trace), linked from its record."""
     last_page: Page | None = field(default=None, repr=False)
     """The page this attempt leased last (the engine captures it when the step fails after releasing it)."""
+    attempt_base: int = 0
+    """Step attempts recorded for this run before this run attempt began (a retried run numbers its step
+    attempts after them): ``attempt - attempt_base`` is the try within this run attempt."""
 
     @property
     def idempotency_key(self) -> str:
-        """``run_id:attempt:step`` (``:iteration`` appended inside ``for_each``); stable across crashes."""
-        key = f"{self.run_id}:{self.attempt}:{self.step_id}"
+        """``run_id:try:step`` (``:iteration`` appended inside ``for_each``), where ``try`` is the attempt
+        within this run attempt: stable across crashes, as a retried run repeats the same tries."""
+        key = f"{self.run_id}:{self.attempt - self.attempt_base}:{self.step_id}"
         return key if self.iteration is None else f"{key}:{self.iteration}"
 
     def _pool(self, site: str | None, what: str) -> tuple[Any, str]:
@@ -117,10 +121,11 @@ class StepContext:
                 response = await http.get(url)
 
         The lease takes one rate token; call ``await ctx.extras["browser"].throttle(site)`` before each
-        further request inside it.
+        further request inside it. An error raised while the client is held saves the last answer it got
+        (read through :mod:`jobflow.browser.fetch`) as this attempt's evidence.
         """
         pool, name = self._pool(site, "an HTTP client")
-        lease: AbstractAsyncContextManager[APIRequestContext] = pool.request(name)
+        lease: AbstractAsyncContextManager[APIRequestContext] = pool.request(name, evidence=self)
         return lease
 
     @property

@@ -45,7 +45,7 @@ def test_doctor_passes_on_a_ready_machine(cli: Cli) -> None:
     assert "jobflow.steps.core" in check_line(result.out, "plugins")
     assert check_line(result.out, "browser") == f"✓ browser   JOBFLOW_BROWSER_EXECUTABLE: {chromium}"
     assert f"JOBFLOW_BROWSER_EXECUTABLE  {chromium}  (used)" in result.out
-    assert result.out.rstrip().endswith("all 6 checks passed")
+    assert result.out.rstrip().endswith("all 7 checks passed")
 
 
 def test_doctor_prefers_a_remote_browser_and_masks_its_credentials(cli: Cli) -> None:
@@ -77,7 +77,7 @@ def test_doctor_fails_when_the_configured_browser_is_missing(cli: Cli) -> None:
     assert result.code == 1, result
     browser = check_line(result.out, "browser")
     assert browser.startswith("✗ browser   JOBFLOW_BROWSER_EXECUTABLE is set but unusable")
-    assert "1 of 6 checks failed" in result.out
+    assert "1 of 7 checks failed" in result.out
 
 
 @pytest.mark.skipif(Path("/usr/bin/chromium").exists(), reason="this machine has a system Chromium")

@@ -2,8 +2,9 @@
 
 ``HookServer``: a stdlib HTTP server in a thread that records each POST and answers 500 for the first
 ``fail_times`` requests. ``SmtpServer``: aiosmtpd in its own thread, optionally with AUTH and STARTTLS (a
-self-signed certificate made with ``openssl``). ``TestChannels``: a plugin registering channel types that
-raise, that are ``async def``, that block (run in a thread), and that hang.
+self-signed certificate made with ``openssl``), optionally refusing the first mails with a 451.
+``TestChannels``: a plugin registering channel types that raise, that are ``async def``, that block (run in
+a thread), and that hang.
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ def free_port() -> int:
 
 
 class HookServer:
-    """Records POSTs (path, headers, JSON body); the first ``fail_times`` get HTTP 500."""
+    """Records POSTs (path, headers, JSON body); the first ``fail_times`` get HTTP 500. ``port``: listen on
+    this one (a server that was down comes back where its channel points); default: any free port."""
 
-    def __init__(self, fail_times: int = 0, status: int = 200) -> None:
+    def __init__(self, fail_times: int = 0, status: int = 200, port: int = 0) -> None:
         self.fail_times = fail_times
         self.status = status
         self.requests: list[dict[str, Any]] = []
@@ -69,7 +71,7 @@ class HookServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -90,12 +92,18 @@ class HookServer:
 
 @dataclass
 class Collector:
-    """aiosmtpd handler keeping every accepted mail and every login."""
+    """aiosmtpd handler keeping every accepted mail and every login; the first ``refuse`` mails are answered
+    with a temporary failure (451)."""
 
     mails: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    refuse: int = 0
+    refused: int = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refused < self.refuse:
+            self.refused += 1
+            return "451 4.3.0 Try again later"
         self.mails.append(message_from_bytes(envelope.content))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
@@ -119,11 +127,13 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 class SmtpServer:
     """A real SMTP server on 127.0.0.1 (aiosmtpd's threaded controller)."""
 
-    def __init__(self, *, login: tuple[str, str] | None = None, tls: tuple[Path, Path] | None = None) -> None:
+    def __init__(
+        self, *, login: tuple[str, str] | None = None, tls: tuple[Path, Path] | None = None, refuse: int = 0
+    ) -> None:
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
-        self.collector = Collector()
+        self.collector = Collector(refuse=refuse)
         self.logins: list[str] = []
         kwargs: dict[str, Any] = {}
         if login is not None:

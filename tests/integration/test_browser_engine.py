@@ -117,7 +117,7 @@ async def test_site_changed_after_the_lease_is_captured_by_the_engine(tmp_path: 
     (attempt,) = result.steps
     assert attempt.error_class == "SiteChanged"
     directory = tmp_path / "artifacts" / result.run.id / "parse" / "attempt-1"
-    assert attempt.artifacts == [str(directory / "screenshot.png"), str(directory / "page.html")]
+    assert attempt.artifacts == [str(directory / n) for n in ("screenshot.png", "page.html", "traceback.txt")]
     assert "we moved" in (directory / "page.html").read_text()
 
 

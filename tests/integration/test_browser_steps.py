@@ -131,11 +131,12 @@ async def test_a_failing_step_leaves_evidence_and_a_trace(tmp_path: Path, board:
     nothing, first, second = result.steps
     assert nothing.error_class == "StepError"
     assert "has no page open" in (nothing.error_message or "")
-    assert len(nothing.artifacts) == 3  # any error while a page is held leaves evidence
+    assert len(nothing.artifacts) == 4  # any error while a page is held leaves evidence (+ the traceback)
     assert first.error_class == second.error_class == "SiteChanged"
     for attempt in (first, second):
         directory = tmp_path / "artifacts" / result.run.id / "gone" / f"attempt-{attempt.attempt}"
-        assert attempt.artifacts == [str(directory / n) for n in ("screenshot.png", "page.html", "trace.zip")]
+        names = ("screenshot.png", "page.html", "trace.zip", "traceback.txt")
+        assert attempt.artifacts == [str(directory / n) for n in names]
         sizes = await asyncio.gather(*(asyncio.to_thread(os.path.getsize, p) for p in attempt.artifacts))
         assert all(size > 0 for size in sizes)
 
@@ -172,7 +173,8 @@ def test_a_browser_workflow_through_the_cli(tmp_path: Path, board: LocalServer) 
     evidence = steps["gone"]["artifacts"]
     home = tmp_path / "home"
     assert evidence == [
-        str(home / "artifacts" / listing["id"] / "gone" / "attempt-1" / n) for n in ("screenshot.png", "page.html")
+        str(home / "artifacts" / listing["id"] / "gone" / "attempt-1" / n)
+        for n in ("screenshot.png", "page.html", "traceback.txt")
     ]
     shown = jobflow("runs", "show", listing["id"])
     assert shown.returncode == 0, shown.stderr

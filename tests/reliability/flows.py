@@ -8,6 +8,10 @@ from typing import Any
 
 import yaml
 
+SLOW_START: dict[str, Any] = {"misfire_grace": "60s"}
+"""``defaults`` for a one-off due a second after the daemon starts: the daemons run with a 5 s grace, which
+a daemon starting slowly on a loaded machine can overrun, and these tests are not about lateness."""
+
 
 def write_flow(
     flows: Path,

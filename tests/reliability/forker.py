@@ -10,6 +10,8 @@ Protocol, one JSON object a line on stdin -> one on stdout:
 
 ``JOBFLOW_CRASH_POINT=name:n`` in a child's environment makes it SIGKILL itself the n-th time it passes
 that point (see :data:`POINTS`): a crash at an exact place in the run lifecycle.
+``JOBFLOW_TEST_DISK_CAP=<file>`` caps its SQLite databases at the page count written in that file (see
+:func:`_cap_disk`): a disk that fills up and frees again.
 """
 
 from __future__ import annotations
@@ -90,6 +92,30 @@ def _arm(spec: str) -> None:
     setattr(owner, attribute, wrapped)
 
 
+def _cap_disk(control: str) -> None:
+    """``JOBFLOW_TEST_DISK_CAP=<file>``: every SQLite connection checked out applies ``PRAGMA max_page_count``
+    read from that file (a page count; empty or absent: no cap), so a test can fill the disk and free it
+    again while the daemon runs (see ``dbfull.py``)."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if "sqlite" not in type(dbapi_connection).__module__:
+            return
+        try:
+            with open(control) as file:
+                pages = file.read().strip()
+        except FileNotFoundError:
+            pages = ""
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA max_page_count = {int(pages) if pages else 1_073_741_823}")
+        finally:
+            cursor.close()
+
+    event.listen(Pool, "checkout", checkout)
+
+
 def _child(request: dict[str, Any]) -> None:
     os.setsid()
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -104,6 +130,9 @@ def _child(request: dict[str, Any]) -> None:
     crash = os.environ.get("JOBFLOW_CRASH_POINT")
     if crash:
         _arm(crash)
+    cap = os.environ.get("JOBFLOW_TEST_DISK_CAP")
+    if cap:
+        _cap_disk(cap)
     code = 0
     try:
         jobflow_main(request["argv"])

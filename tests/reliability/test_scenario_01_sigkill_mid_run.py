@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flows import at, write_flow
+from flows import SLOW_START, at, write_flow
 from procs import Daemons
 
 
@@ -18,7 +18,9 @@ def running(daemons: Daemons) -> dict[str, Any] | None:
 
 
 def test_killed_run_is_found_crashed_and_retried_with_the_same_run_id(daemons: Daemons) -> None:
-    write_flow(daemons.flows, "slow", [at(datetime.now(UTC) + timedelta(seconds=1))], hold="go.flag")
+    write_flow(
+        daemons.flows, "slow", [at(datetime.now(UTC) + timedelta(seconds=1))], hold="go.flag", defaults=SLOW_START
+    )
     first = daemons.start()
     occ = daemons.wait_for(lambda: running(daemons))
     daemons.signal(first)
@@ -45,7 +47,7 @@ def test_killed_run_without_attempts_left_fails_and_notifies(daemons: Daemons) -
         "once",
         [at(datetime.now(UTC) + timedelta(seconds=1))],
         hold="go.flag",
-        defaults={"retry": {"max_attempts": 1}},
+        defaults={**SLOW_START, "retry": {"max_attempts": 1}},
     )
     first = daemons.start()
     daemons.wait_for(lambda: running(daemons))

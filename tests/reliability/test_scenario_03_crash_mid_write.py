@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flows import at, write_flow
+from flows import SLOW_START, at, write_flow
 from procs import Daemons
 
 
 @pytest.mark.parametrize("point", ["after_record", "after_claim", "after_step", "before_run_finished"])
 def test_a_crash_between_writes_loses_nothing_and_reruns_with_the_same_run_id(daemons: Daemons, point: str) -> None:
-    write_flow(daemons.flows, "once", [at(datetime.now(UTC) + timedelta(seconds=1))])
+    write_flow(daemons.flows, "once", [at(datetime.now(UTC) + timedelta(seconds=1))], defaults=SLOW_START)
     crashed = daemons.start(env={"JOBFLOW_CRASH_POINT": f"{point}:1"})
     assert daemons.wait(crashed) == -9, "killed itself at the crash point"
     daemons.start()

@@ -1,14 +1,32 @@
 """Scenario 12: the database is unreachable at start-up: the daemon retries with backoff, says so in one
 clear line each time, and exits non-zero (1) after ``--db-timeout`` seconds; a SIGTERM while it waits
-exits cleanly."""
+exits cleanly. The disk fills up while a run is in flight (SQLite's real ``database or disk is full``, see
+:mod:`dbfull`): the run's record cannot be written, so it is never reported done; its outcome waits for
+space (one clear log line per retry, nothing crashes), and once space returns the occurrence is retried,
+not lost: checked on the scheduler on a fake clock (a second or two), then on a real daemon whose disk
+stays full for three seconds while ticks fall due and a run is in flight (about 15 s)."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from procs import Daemons
+import pytest
+from dbfull import FullDisk, fill_file, free_file, small_pages
+from flows import at, write_flow
+from procs import Daemons, as_time
+from rig import T0, build_rig, check_invariant
+from structlog.testing import capture_logs
+
+from jobflow.clock import FakeClock
+from jobflow.store import Store
+
+TERMINAL = {"succeeded", "failed", "missed", "skipped", "cancelled"}
 
 
 def closed_port() -> int:
@@ -34,3 +52,130 @@ def test_unreachable_database_is_retried_then_reported(tmp_path: Path) -> None:
         assert daemons.wait(waiting, timeout=30) == 0
     finally:
         daemons.close()
+
+
+class GatedClock(FakeClock):
+    """The store's fake clock; while ``gate`` is clear, a retry's wait waits for it (space to return)."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__(start)
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.waits: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await self.gate.wait()
+        await super().sleep(seconds)
+
+
+@pytest.mark.timeout(60)
+async def test_a_full_disk_never_reports_success_nor_loses_the_occurrence(tmp_path: Path) -> None:
+    clock = GatedClock(T0)
+    small_pages(tmp_path / "home" / "jobflow.db")
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'home' / 'jobflow.db'}", clock=clock)
+    try:
+        rig = await build_rig(store, tmp_path, backoff=(60.0,))
+        disk = FullDisk(store)
+        steps = [
+            {"id": "mark", "uses": "rt.mark", "with": {"key": "big", "hold": True}},
+            {"id": "big", "uses": "core.set", "with": {"values": {"blob": "x" * 200_000}}},
+        ]
+        rig.flow("big", [{"at": (T0 + timedelta(minutes=1)).isoformat()}], steps)
+        await rig.sync()
+        await rig.move_to(T0 + timedelta(minutes=1))
+        await rig.scheduler.catch_up()
+        await rig.scheduler.dispatcher.claim_once()
+        for _ in range(50):
+            if rig.steps.held:
+                break
+            await rig.db.occurrences.list()
+        assert rig.steps.held == 1
+        with capture_logs() as logs:
+            await disk.fill()
+            clock.gate.clear()  # while the disk is full, retries wait for space
+            rig.steps.release.set()
+            (task,) = rig.scheduler.dispatcher.tasks.values()
+            for _ in range(200):
+                if clock.waits or task.done():
+                    break
+                await rig.db.occurrences.list()
+            assert clock.waits, "the outcome is retried while the disk is full"
+            (occ,) = await rig.occurrences()
+            assert occ.state == "running", "nothing reported while nothing can be written"
+            (run,) = await store.runs.list()
+            assert run.status == "running", "a failed run-record write never reports success"
+            disk.free()
+            clock.gate.set()  # space returns
+            await task
+        errors = [line for line in logs if line["log_level"] == "error"]
+        assert errors, "the failure is logged"
+        full = [e for e in errors if "database or disk is full" in str(e.get("error", ""))]
+        assert full, errors
+        assert all("\n" not in str(e.get("error", "")) for e in errors), "one line each"
+        assert any(e["event"] == "run not recorded: settled as a crash" for e in errors)
+        (occ,) = await rig.occurrences()
+        assert (occ.state, occ.attempt) == ("pending", 1), "not lost: retried after the backoff"
+        assert occ.not_before > T0 + timedelta(minutes=1)
+        (run,) = await store.runs.list()
+        assert (run.status, run.error_class) == ("crashed", "StoreError")
+        await rig.move_to(occ.not_before)
+        await rig.tick()
+        (occ,) = await rig.occurrences()
+        assert (occ.state, occ.attempt, occ.run_id) == ("succeeded", 2, run.id), "retried, same run id"
+        (run,) = await store.runs.list()
+        assert (run.status, run.attempt) == ("succeeded", 2)
+        assert rig.steps.by_key["big"] == 2, "the step ran again (at least once), nothing lost"
+        await check_invariant(store)
+    finally:
+        await store.close()
+
+
+def done(daemons: Daemons, schedule_id: str) -> list[dict[str, Any]]:
+    return [o for o in daemons.occurrences() if o["schedule_id"] == schedule_id and o["state"] == "succeeded"]
+
+
+def test_a_full_disk_neither_crashes_the_daemon_nor_reports_unrecorded_runs(tmp_path: Path) -> None:
+    database, control = tmp_path / "home" / "jobflow.db", tmp_path / "disk-cap"
+    small_pages(database)
+    daemons = Daemons(tmp_path, f"sqlite+aiosqlite:///{database}", env={"JOBFLOW_TEST_DISK_CAP": str(control)})
+    try:
+        write_flow(daemons.flows, "tick", [{"every": "1s"}])
+        write_flow(daemons.flows, "held", [at(datetime.now(UTC) + timedelta(seconds=2))], hold="go.flag")
+        proc = daemons.start()
+        daemons.wait_for(lambda: any("held" in m["event"] for m in daemons.marks()))
+        fill_file(database, control)
+        (daemons.flows / "go.flag").write_text("go")  # the run in flight goes on, its record cannot be written
+        filled = len(proc.text())
+        daemons.wait_for(lambda: "database or disk is full" in proc.text()[filled:])
+        threading.Event().wait(3)  # the disk stays full for a while: ticks fall due, writes keep failing
+        assert proc.code is None, "the daemon keeps going"
+        assert proc.text().count("scheduler running") == 1, "no restart loop"
+        freed_at = datetime.now(UTC)
+        free_file(database, control)
+        daemons.wait_for(
+            lambda: [
+                o for o in daemons.occurrences() if o["state"] == "succeeded" and as_time(o["fire_time"]) > freed_at
+            ]
+        )
+        daemons.wait_for(lambda: done(daemons, "workflow:held:0"), timeout=60)
+        daemons.signal(proc, signal.SIGTERM)
+        assert daemons.wait(proc) == 0
+    finally:
+        daemons.close()
+    errors = [line for line in daemons.lines(proc) if line.get("level") == "error"]
+    assert any("database or disk is full" in str(line.get("error", "")) for line in errors)
+    assert all("\n" not in str(line.get("error", "")) for line in errors), "one line each"
+    assert "Traceback" not in proc.text()
+    runs = {r["id"]: r["status"] for r in daemons.rows("SELECT id, status FROM workflow_runs")}
+    occurrences = daemons.occurrences()
+    assert not [o for o in occurrences if o["state"] not in {*TERMINAL, "pending"}], "none left in flight"
+    (held,) = [o for o in occurrences if o["schedule_id"] == "workflow:held:0"]
+    assert held["state"] == "succeeded", "the run in flight when the disk filled up was not lost"
+    unrecorded = [e for e in errors if e["event"] == "run not recorded: settled as a crash"]
+    assert unrecorded, "a run's record could not be written"
+    if held["id"] in {e.get("occurrence_id") for e in unrecorded}:
+        assert held["attempt"] == 2, "its record failed, so it ran again once space returned"
+    reported = [o for o in occurrences if o["state"] == "succeeded"]
+    bad = [(o["id"], o["run_id"], runs.get(o["run_id"])) for o in reported if runs.get(o["run_id"]) != "succeeded"]
+    assert not bad, f"no success without its record: {bad}"

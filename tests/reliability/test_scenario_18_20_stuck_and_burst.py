@@ -22,8 +22,10 @@ async def test_a_stuck_run_is_detected_by_heartbeat_cancelled_and_retried(rig: R
             break
         await rig.db.occurrences.list()
     assert rig.steps.held == 1
-    await rig.advance(rig.config.heartbeat_timeout + 1)  # no heartbeat since it started
-    assert await rig.scheduler.recovery.sweep() == 1
+    await rig.advance(rig.config.heartbeat_timeout - 3)  # its last heartbeat is not too old yet
+    assert await rig.scheduler.recovery.sweep() == 0, "not caught before the heartbeat timeout"
+    await rig.advance(4)  # no heartbeat for longer than the timeout
+    assert await rig.scheduler.recovery.sweep() == 1, "caught once the heartbeat timeout passed"
     zombie = await rig.db.events.list(kinds=["zombie"])
     assert "stuck" in zombie[0].message
     await rig.run_due()
@@ -36,6 +38,11 @@ async def test_a_stuck_run_is_detected_by_heartbeat_cancelled_and_retried(rig: R
     (occ,) = await rig.occurrences()
     assert occ.state == "succeeded"
     assert occ.attempt == 2
+    detail = await rig.store.runs.get(occ.run_id or "")
+    assert detail is not None
+    assert [(s.attempt, s.status) for s in detail.steps] == [(1, "cancelled"), (2, "succeeded")], "both kept"
+    assert len(rig.steps.executions) == 2
+    assert len(set(rig.steps.executions)) == 1, "the retry repeats the same idempotency key"
     await check_invariant(rig.store)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 from datetime import UTC, datetime, timedelta
 
-from flows import at, write_flow
+from flows import SLOW_START, at, write_flow
 from procs import Daemons
 
 
@@ -43,7 +43,9 @@ def test_sigterm_drains_then_requeues_what_is_left(daemons: Daemons) -> None:
 
 
 def test_runs_finishing_within_the_drain_timeout_complete(daemons: Daemons) -> None:
-    write_flow(daemons.flows, "slow", [at(datetime.now(UTC) + timedelta(seconds=1))], hold="go.flag")
+    write_flow(
+        daemons.flows, "slow", [at(datetime.now(UTC) + timedelta(seconds=1))], hold="go.flag", defaults=SLOW_START
+    )
     first = daemons.start(env={"SCHEDULER_DRAIN_TIMEOUT": "20"})
     daemons.wait_for(lambda: daemons.marks())
     daemons.signal(first, signal.SIGTERM)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import tempfile
 from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
@@ -177,8 +179,12 @@ def make_plugins(steps: StepsPlugin, recorder: Recorder) -> Plugins:
     return build_plugins(extra=[("t", steps), ("recorder", recorder)], disable_autoload=True)
 
 
+UNIT_HOME = Path(tempfile.gettempdir()) / "jobflow-unit-tests"
+"""The engine's home in unit tests (a failed attempt saves its traceback there), never the user's."""
+
+
 def make_engine(plugins: Plugins, clock: FakeClock, seed: int = 7) -> Engine:
-    settings = Settings(jobflow_heartbeat_interval=HEARTBEAT)
+    settings = Settings(jobflow_heartbeat_interval=HEARTBEAT, jobflow_home=UNIT_HOME)
     return Engine(plugins, settings, clock=clock, rng=random.Random(seed))
 
 

@@ -12,7 +12,8 @@ least recently used first). A browser or context that dies is replaced; the leas
 
 ``pool.request(site)`` leases the site context's HTTP client instead of a page. Every lease takes one of
 the site's rate tokens (``throttle`` takes more); ``spend`` counts the site's daily limits. A lease given
-an evidence target saves a failure's screenshot, HTML and trace (:mod:`jobflow.browser.artifacts`).
+an evidence target saves a failure's screenshot, HTML and trace (:mod:`jobflow.browser.artifacts`). A page
+lease that is cancelled (a step's ``timeout:``) retires its context, which closes once its last lease ends.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from jobflow.browser.stealth import StealthProfile, select_profile
 from jobflow.browser.timeouts import PoolTimeouts, named_timeout
 from jobflow.clock import Clock, SystemClock
 from jobflow.config import Settings
-from jobflow.errors import BrowserCrashed, ConfigError, JobflowError
+from jobflow.errors import BrowserCrashed, ConfigError, JobflowError, StepTimeout
 from jobflow.spec.models import BrowserOptions, SiteConfig
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = ["BrowserPool"]
 
 log = structlog.get_logger("jobflow.browser")
 _CRASH_WORDS = ("has been closed", "crashed", "Target closed", "disconnected", "Connection closed")
+_STOP_ERRORS: tuple[type[BaseException], ...] = (*DRIVER_ERRORS, StepTimeout)
 
 
 class BrowserPool:
@@ -155,10 +157,14 @@ class BrowserPool:
                 ok = True
             except (Exception, asyncio.CancelledError) as exc:
                 if evidence is not None:
+                    if not isinstance(exc, Exception):
+                        await self._stop_loading(entry, page)
                     trace = entry.save_trace if entry.tracing else None
                     await record_failure(page, evidence, site=entry.site, error=exc, trace=trace)
                 if isinstance(exc, Exception):
                     self._raise_crash(entry, page, exc)
+                else:  # cancelled (a step timeout): its page may still be loading, so the context is recycled
+                    entry.retired = True
                 raise
             finally:
                 await self._release(entry, page, ok=ok)
@@ -188,6 +194,17 @@ class BrowserPool:
         async with self._slots:
             await self._rates.acquire(site)
             yield
+
+    async def _stop_loading(self, entry: SiteContext, page: Page) -> None:
+        """Stop a navigation still in flight (a step timed out on a page that never loaded): until it commits,
+        the driver holds every call on the page, so the failure's screenshot and HTML could not be taken."""
+        try:
+            async with named_timeout("PageTimeout", self.timeouts.page, f"stopping a page of {entry.site}"):
+                session = await entry.context.new_cdp_session(page)
+                await session.send("Page.stopLoading")
+                await session.detach()
+        except _STOP_ERRORS as exc:  # best effort: a remote or dead browser may refuse
+            log.debug("page_stop_failed", site=entry.site, error=first_line(exc))
 
     def _raise_crash(self, entry: SiteContext, page: Page | None, exc: Exception) -> None:
         # A driver error says so itself; a wrapped one (NetworkError, StepTimeout) only by the state.

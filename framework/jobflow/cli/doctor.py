@@ -2,8 +2,9 @@
 
 Checks, in order: the Python version, the settings, the jobflow home directory, the database (opened and
 migrated; its URL shown with the password masked), the scheduler's job store (jobs that cannot be loaded
-are listed: they are set aside, never deleted), the plugins (load failures named), and the browser
-(found in the order the browser pool uses, see :mod:`jobflow.browser.discovery`).
+are listed: they are set aside, never deleted), the notification outbox (notifications given up or
+retrying after an error are listed), the plugins (load failures named), and the browser (found in the
+order the browser pool uses, see :mod:`jobflow.browser.discovery`).
 """
 
 from __future__ import annotations
@@ -132,6 +133,36 @@ def check_scheduler(settings: Settings) -> Check:
     return Check("scheduler", "warn", detail, notes)
 
 
+async def check_notifications(url: str) -> Check:
+    """Notifications are being delivered: none given up, none waiting for a retry after an error."""
+    from jobflow.errors import JobflowError
+    from jobflow.scheduler.status import notifications
+    from jobflow.store import Store
+
+    try:
+        store = await Store.open(url)
+    except JobflowError as exc:
+        return Check("notify", "fail", str(exc))
+    try:
+        outbox = await notifications(store)
+    except JobflowError as exc:
+        return Check("notify", "fail", str(exc))
+    finally:
+        await store.close()
+    counts, undelivered = outbox["counts"], outbox["undelivered"]
+    summary = ", ".join(f"{n} {state}" for state, n in counts.items()) or "none yet"
+    if not undelivered:
+        return Check("notify", "ok", f"notifications: {summary}")
+    failed = counts.get("failed", 0)
+    retrying = sum(1 for n in undelivered if n["state"] == "pending")
+    detail = (
+        f"{failed} notification(s) given up, {retrying} or more retrying after an error ({summary}); "
+        "see `jobflow notifications --state failed` and the channels in notify.yaml"
+    )
+    notes = [f"{n['kind']} ({n['state']}, {n['attempts']} attempt(s)): {n['last_error']}" for n in undelivered]
+    return Check("notify", "warn", detail, notes)
+
+
 def run_checks() -> list[Check]:
     """Every check, in order; a check that cannot run (no settings) fails instead of stopping the rest."""
     from jobflow.cli.boot import settings as load_settings
@@ -147,6 +178,8 @@ def run_checks() -> list[Check]:
 
     checks.append(asyncio.run(_database(settings.effective_database_url)))
     checks.append(check_scheduler(settings))
+    if checks[-2].status != "fail":
+        checks.append(asyncio.run(check_notifications(settings.effective_database_url)))
     checks.append(check_plugins(settings))
     checks.append(check_browser(settings))
     return checks

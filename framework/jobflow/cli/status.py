@@ -1,5 +1,5 @@
 """``jobflow status``: the scheduler (owner, lease), next fire times, running, missed, crashed and
-set-aside jobs; ``--json`` prints the same as one document."""
+set-aside jobs, and notifications not delivered; ``--json`` prints the same as one document."""
 
 from __future__ import annotations
 
@@ -66,6 +66,20 @@ def _render(doc: dict[str, Any], limit: int) -> None:
     _show(out, "missed, will retry", ("occurrence", "missed", "retry at"), retrying)
     aside = [(j["job_id"], j["reason"], j["first_seen"]) for j in doc["set_aside"]]
     _show(out, "set aside (kept, not run)", ("job", "why it cannot be loaded", "since"), aside)
+    notes = doc["notifications"]
+    out.print(f"notifications: {', '.join(f'{n} {s}' for s, n in notes['counts'].items()) or 'none yet'}")
+    undelivered = [
+        (n["created_at"], n["kind"], n["state"], n["attempts"], _retry_at(n), n["last_error"])
+        for n in notes["undelivered"]
+    ]
+    columns = ("created", "kind", "state", "attempts", "next attempt", "last error")
+    _show(out, "notifications not delivered (`jobflow notifications`)", columns, undelivered)
+
+
+def _retry_at(notification: dict[str, Any]) -> str | None:
+    """When a pending notification is tried next (a given-up one never is)."""
+    when: str | None = notification["next_attempt_at"] if notification["state"] == "pending" else None
+    return when
 
 
 def _show(out: Any, title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, always: bool = False) -> None:

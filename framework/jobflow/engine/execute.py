@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import asyncio
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -21,7 +23,10 @@ from .retry import run_with_retry
 from .state import RunState
 from .summary import summarize
 
-__all__ = ["Outcome", "StepExecutor"]
+__all__ = ["TRACEBACK_FILE", "Outcome", "StepExecutor"]
+
+TRACEBACK_FILE = "traceback.txt"
+"""Saved in a failed attempt's evidence folder (secrets redacted), linked from its record."""
 
 
 @dataclass(slots=True)
@@ -33,6 +38,11 @@ class Outcome:
     status: StepStatus = "succeeded"
     error_class: str | None = None
     error_message: str | None = None
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _files(ctx: StepContext | None) -> list[str]:
@@ -59,11 +69,12 @@ class StepExecutor:
     # ------------------------------------------------------------------------------------- records
 
     def _info(self, attempt: int, iteration: int | None) -> StepInfo:
+        """The record of try ``attempt`` (1-based within this run attempt), numbered after the run's base."""
         return StepInfo(
             run_id=self.state.run.id,
             step_id=self.step_id,
             uses=self.r.step.uses,
-            attempt=attempt,
+            attempt=self.state.step_attempt_base + attempt,
             status="running",
             started_at=self.state.clock.now(),
             iteration=iteration,
@@ -76,7 +87,7 @@ class StepExecutor:
         return done
 
     async def fail_early(self, message: str, error_class: str, iteration: int | None) -> Outcome:
-        """A failure before any attempt (expression, params): recorded as a failed attempt 1."""
+        """A failure before any attempt (expression, params): recorded as this run attempt's first, failed."""
         message = self.state.redactor.text(message)
         info = self._info(1, iteration)
         await self.state.plugins.step_started(self.state.run, info)
@@ -87,7 +98,8 @@ class StepExecutor:
     async def skip(self) -> None:
         """Record the step as skipped (its ``if:`` was false)."""
         now = self.state.clock.now()
-        info = StepInfo(self.state.run.id, self.step_id, self.r.step.uses, 1, "skipped", now, finished_at=now)
+        attempt = self.state.step_attempt_base + 1
+        info = StepInfo(self.state.run.id, self.step_id, self.r.step.uses, attempt, "skipped", now, finished_at=now)
         self.state.records.append(info)
         await self.state.plugins.step_finished(self.state.run, info)
         self.log.debug("step skipped")
@@ -165,7 +177,7 @@ class StepExecutor:
                 outputs = self._outputs(step_type.outputs, result)
             except asyncio.CancelledError:
                 await self._finish(info, status="cancelled", error_message="cancelled", artifacts=_files(ctx))
-                self.log.warning("step cancelled", attempt=number, iteration=iteration)
+                self.log.warning("step cancelled", attempt=info.attempt, iteration=iteration)
                 raise
             except Exception as exc:
                 info.artifacts = await self._evidence(ctx, exc)
@@ -178,7 +190,7 @@ class StepExecutor:
                 raise StepError(str(exc) or type(exc).__name__) from exc
             summary = summarize(outputs, self.state.redactor)
             await self._finish(info, status="succeeded", outputs=summary)
-            self.log.debug("step succeeded", attempt=number, iteration=iteration)
+            self.log.debug("step succeeded", attempt=info.attempt, iteration=iteration)
             return outputs
 
         async def on_failure(number: int, error: Exception, delay: float | None) -> None:
@@ -193,7 +205,7 @@ class StepExecutor:
             log = self.log.warning if delay is not None else self.log.error
             log(
                 "step attempt failed",
-                attempt=number,
+                attempt=info.attempt,
                 iteration=iteration,
                 error=f"{error_class}: {message}",
                 retry_in=delay,
@@ -208,15 +220,15 @@ class StepExecutor:
         return Outcome(True, outputs)
 
     def _context(self, attempt: int, iteration: int | None) -> StepContext:
-        log = (
-            self.log.bind(attempt=attempt) if iteration is None else self.log.bind(attempt=attempt, iteration=iteration)
-        )
         state = self.state
+        number = state.step_attempt_base + attempt
+        log = self.log.bind(attempt=number) if iteration is None else self.log.bind(attempt=number, iteration=iteration)
         return StepContext(
             run_id=state.run.id,
             step_id=self.step_id,
             uses=self.r.step.uses,
-            attempt=attempt,
+            attempt=number,
+            attempt_base=state.step_attempt_base,
             log=log,
             secrets=state.secrets,
             workflow_dir=state.workflow_dir,
@@ -232,7 +244,8 @@ class StepExecutor:
 
     async def _evidence(self, ctx: StepContext | None, exc: Exception) -> list[str]:
         """The attempt's failure evidence. A lease saves it when the error happens inside it; a ``SiteChanged``
-        or a timeout after the step released its page is captured here from that page, while it is open."""
+        or a timeout after the step released its page is captured here from that page, while it is open.
+        Every failed attempt also leaves ``traceback.txt`` (redacted) beside it."""
         if ctx is None:
             return []
         late = isinstance(exc, SiteChanged | TimeoutError | StepTimeout)
@@ -241,6 +254,14 @@ class StepExecutor:
                 await self.state.browser.capture(ctx.last_page, ctx)
             except Exception as capture_exc:  # evidence is best effort; the step's own error is recorded
                 self.log.warning("failure_capture_failed", error=f"{type(capture_exc).__name__}: {capture_exc}")
+        text = self.state.redactor.text("".join(traceback.format_exception(exc)))
+        path = ctx.artifacts_dir / TRACEBACK_FILE
+        try:
+            await asyncio.to_thread(_write, path, text)
+        except OSError as write_exc:  # best effort too: the error class and message are in the record
+            self.log.warning("traceback_save_failed", error=f"{type(write_exc).__name__}: {write_exc}")
+        else:
+            ctx.add_artifacts([path])
         return list(ctx.artifacts)
 
     def _outputs(self, model: type[BaseModel], result: Any) -> dict[str, Any]:

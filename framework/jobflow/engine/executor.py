@@ -31,6 +31,8 @@ class RunRequest:
     run_id: str | None = None
     attempt: int = 1
     occurrence_id: str | None = None
+    step_attempt_base: int | None = None
+    """Number this attempt's step attempts after this one; ``None``: after those the store recorded."""
 
     def to_json(self) -> dict[str, Any]:
         """The request as a JSON-serialisable dict."""
@@ -77,4 +79,5 @@ class InProcessExecutor:
             run_id=request.run_id,
             attempt=request.attempt,
             occurrence_id=request.occurrence_id,
+            step_attempt_base=request.step_attempt_base,
         )

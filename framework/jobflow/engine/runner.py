@@ -96,8 +96,13 @@ class Engine:
         run_id: str | None = None,
         attempt: int = 1,
         occurrence_id: str | None = None,
+        step_attempt_base: int | None = None,
     ) -> RunResult:
         """Run ``workflow`` (already validated) once and return its result; never raises for a failed step.
+
+        ``attempt`` > 1 is a retry of run ``run_id``: its step attempts are numbered after
+        ``step_attempt_base`` (default: the highest one the store recorded for the run), so the earlier
+        attempts' records and evidence stay; each step's tries (and idempotency keys) restart at 1.
 
         Raises :class:`asyncio.CancelledError` after recording the run ``cancelled`` when the calling task
         is cancelled, and :class:`jobflow.errors.ConfigError` when a required input is missing.
@@ -106,6 +111,8 @@ class Engine:
         token = use_redactor(redactor)
         try:
             values = complete_inputs(workflow, inputs)
+            if step_attempt_base is None:
+                step_attempt_base = await self._recorded_attempts(run_id) if attempt > 1 else 0
             run = RunInfo(
                 id=run_id or new_run_id(),
                 workflow=workflow.name,
@@ -120,7 +127,7 @@ class Engine:
             )
             state = RunState(
                 run, self.plugins, self.settings, self.clock, self.rng, Evaluator(redactor), redactor,
-                dict(secrets), path.parent, self.store,
+                dict(secrets), path.parent, self.store, step_attempt_base=step_attempt_base,
             )  # fmt: skip
             return await self._run(workflow, state, values)
         finally:
@@ -194,6 +201,14 @@ class Engine:
             log.debug("run finished", status=run.status, error=run.error_message)
             await asyncio.shield(self.plugins.run_finished(replace(run)))
         return RunResult(run, outputs, list(state.records))
+
+    async def _recorded_attempts(self, run_id: str | None) -> int:
+        """The highest step attempt the store recorded for ``run_id`` (0 without a store or a record)."""
+        runs = getattr(self.store, "runs", None)
+        if run_id is None or runs is None:
+            return 0
+        highest: int = await runs.last_step_attempt(run_id)
+        return highest
 
     async def _heartbeat(self, run: RunInfo) -> None:
         interval = self.settings.jobflow_heartbeat_interval

@@ -35,3 +35,6 @@ class RunState:
     """The run's ``jobflow.browser.BrowserPool`` (lazy: Chromium starts on the first lease)."""
     records: list[StepInfo] = field(default_factory=list)
     """Every finished attempt (and every skipped step), in the order they ended."""
+    step_attempt_base: int = 0
+    """The highest step attempt recorded for this run before this run attempt (0 on a first attempt):
+    step attempts are numbered after it, so a retried run never overwrites an earlier attempt's records."""

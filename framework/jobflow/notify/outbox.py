@@ -42,6 +42,8 @@ log = structlog.get_logger("jobflow.notify")
 
 MIN_PAUSE = 0.5
 """Seconds between passes while due rows are held by another worker."""
+FAILING_PAUSE = 30.0
+"""Seconds at most between two passes while the store fails (the pause doubles from the poll interval)."""
 
 _running: set[OutboxWorker] = set()
 
@@ -223,6 +225,7 @@ class OutboxWorker:
         """Deliver due notifications until ``stop`` is set, pausing on the clock between passes (at most
         ``JOBFLOW_NOTIFY_POLL_INTERVAL``, less when a retry is due sooner). Store failures are logged."""
         _running.add(self)
+        failing = 0
         try:
             while not stop.is_set():
                 self._wake.clear()
@@ -230,12 +233,19 @@ class OutboxWorker:
                 try:
                     await self.run_once()
                     due = await self.repo.next_due()
+                    failing = 0
                     if due is not None:
                         wait = (due - self.clock.now()).total_seconds()
                         # Due rows left over: a full batch goes on at once; rows locked elsewhere wait a little.
                         pause = min(pause, max(0.0 if self._full else MIN_PAUSE, wait))
-                except Exception as exc:
-                    log.error("notification outbox unavailable", error=scrub(f"{type(exc).__name__}: {exc}"))
+                except Exception as exc:  # the store is down: look again later and later (up to 30 s)
+                    failing += 1
+                    pause = min(pause * 2 ** min(failing, 8), max(pause, FAILING_PAUSE))
+                    log.error(
+                        "notification outbox unavailable",
+                        error=scrub(f"{type(exc).__name__}: {exc}"),
+                        retry_in=round(pause, 2),
+                    )
                 await self._pause(stop, pause)
         finally:
             _running.discard(self)

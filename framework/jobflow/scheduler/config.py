@@ -8,10 +8,14 @@ from jobflow.config import Settings
 from jobflow.errors import ConfigError
 from jobflow.spec.durations import parse_duration
 
-__all__ = ["LEASE_NAME", "SchedulerConfig"]
+__all__ = ["CLAIM_LEAD", "LEASE_NAME", "SchedulerConfig"]
 
 LEASE_NAME = "scheduler"
 """The lease row every jobflow scheduler on a database competes for."""
+CLAIM_LEAD = 1.0
+"""The daemon's :attr:`SchedulerConfig.claim_lead`: long enough for a record-and-claim transaction on a
+busy machine, short enough that an occurrence's schedule state (overlap, run limits) is judged close to
+its time."""
 
 
 def _backoff(text: str) -> tuple[float, ...]:
@@ -38,6 +42,10 @@ class SchedulerConfig:
     """Occurrences claimed per transaction."""
     claim_ahead: int = 20_000
     """Occurrences claimed but not started yet, at most (they wait for a run slot, leased)."""
+    claim_lead: float = 0.0
+    """Seconds ahead of their time that occurrences are recorded and claimed, so each is handed over on a
+    loop timer exactly when due instead of after a database round trip (0: claimed once due). The daemon
+    uses :data:`CLAIM_LEAD`."""
     persistence: bool = True
     jobstore_url: str | None = None
     jobstore_table: str = "apscheduler_jobs"
@@ -56,6 +64,7 @@ class SchedulerConfig:
             drain_timeout=settings.scheduler_drain_timeout,
             reload_interval=settings.scheduler_reload_interval,
             max_runs=settings.scheduler_max_runs,
+            claim_lead=CLAIM_LEAD,
             persistence=settings.scheduler_persistence_enabled,
             jobstore_url=settings.scheduler_jobstore_url or sync_url(settings.effective_database_url),
             jobstore_table=settings.scheduler_jobstore_tablename,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +28,7 @@ from jobflow.errors import SchedulerBusy, StoreError
 from jobflow.plugins import Plugins
 from jobflow.scheduler.config import LEASE_NAME, SchedulerConfig
 from jobflow.scheduler.dispatcher import wait_any
+from jobflow.scheduler.looplag import LoopLag
 from jobflow.scheduler.service import Scheduler
 from jobflow.scheduler.specs import discover, load_schedules
 from jobflow.scheduler.timer import Signal, install_handoff
@@ -41,6 +44,20 @@ _log = structlog.get_logger("jobflow.scheduler")
 
 def _dead(owner: str) -> bool:
     return owner_state(owner) == "dead"
+
+
+FAILING_PAUSE = 5.0
+"""Seconds at most between two tries of a failing periodic duty (lease, zombies, files, reminders)."""
+
+WARM_IMPORTS = ("jobflow.browser.pool",)
+"""Modules a run imports on first use (the CLI keeps them lazy): imported at start-up, before anything is
+served, so the first run due does not block the event loop for the half second Playwright takes to import
+(in a worker thread it would not help: the loop's own imports wait for the import lock meanwhile)."""
+
+
+def _warm_imports() -> None:
+    for name in WARM_IMPORTS:
+        importlib.import_module(name)
 
 
 class Daemon:
@@ -69,7 +86,11 @@ class Daemon:
         self.ready = asyncio.Event()
         """Set once the daemon has started and the timer fires."""
         self._stamps: dict[Path, tuple[int, int]] = {}
+        self._unsynced = False
+        """A re-sync failed part-way (the store went away): the next pass re-syncs, files changed or not."""
         self._pending: set[asyncio.Task[None]] = set()
+        self.lag = LoopLag()
+        """The event loop's lateness while serving (logged when the daemon stops)."""
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop`` is set; returns after a clean shutdown.
@@ -125,6 +146,8 @@ class Daemon:
         install_handoff(handoff)
         claims_stop = asyncio.Event()
         tasks: list[asyncio.Task[None]] = []
+        _warm_imports()
+        self.lag.start()
         try:
             await timer.start()
             await scheduler.recovery.sweep()
@@ -136,12 +159,15 @@ class Daemon:
             scheduler.dispatcher.poke()
             tasks = [
                 asyncio.create_task(scheduler.dispatcher.loop(claims_stop), name="jobflow-dispatch"),
+                asyncio.create_task(scheduler.look_ahead(claims_stop), name="jobflow-look-ahead"),
                 asyncio.create_task(self._every(stop, self.config.lease_seconds / 3, self._keep_lease), name="lease"),
                 asyncio.create_task(self._every(stop, self.config.zombie_interval, scheduler.recovery.sweep)),
                 asyncio.create_task(self._every(stop, self.config.reload_interval, self._housekeeping)),
                 asyncio.create_task(self._outbox(stop), name="jobflow-outbox"),
             ]
             self.ready.set()
+            gc.freeze()  # start-up's objects live as long as the daemon: full collections skip them (no loop stall)
+            self.lag.serving()
             _log.info("scheduler running", schedules=len(scheduler.schedules), owner=self.owner)
             lost = asyncio.Event()
             watch = asyncio.create_task(self._watch_lease(scheduler, lost))
@@ -160,7 +186,14 @@ class Daemon:
             await asyncio.gather(*tasks, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await scheduler.notify()
-            _log.info("scheduler stopped", owner=self.owner)
+            self.lag.stop()
+            _log.info(
+                "scheduler stopped",
+                owner=self.owner,
+                loop_lag_max_ms=round(self.lag.worst * 1000),
+                loop_stalls=self.lag.stalls,
+                startup_lag_max_ms=round(self.lag.startup_worst * 1000),
+            )
 
     async def _watch_lease(self, scheduler: Scheduler, lost: asyncio.Event) -> None:
         while not scheduler.dispatcher.lease_lost:
@@ -169,14 +202,24 @@ class Daemon:
         lost.set()
 
     async def _every(self, stop: asyncio.Event, seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+        """Do ``work`` every ``seconds``; while it fails (the store is down), the pause doubles up to
+        :data:`FAILING_PAUSE` (or ``seconds`` when that is longer), so an outage is not logged in a tight loop."""
+        pause = seconds
         while not stop.is_set():
-            await wait_any([stop], seconds)
+            await wait_any([stop], pause)
             if stop.is_set():
                 return
             try:
                 await work()
-            except Exception as exc:  # a store hiccup: log, try again next time
-                _log.error("scheduler housekeeping failed", work=getattr(work, "__name__", "?"), error=str(exc))
+                pause = seconds
+            except Exception as exc:  # a store hiccup: log, try again later
+                pause = min(pause * 2, max(seconds, FAILING_PAUSE))
+                _log.error(
+                    "scheduler housekeeping failed",
+                    work=getattr(work, "__name__", "?"),
+                    error=str(exc),
+                    retry_in=round(pause, 2),
+                )
 
     async def _keep_lease(self) -> None:
         assert self.scheduler is not None
@@ -193,7 +236,8 @@ class Daemon:
         await self.scheduler.notify()
 
     async def _reload(self, *, force: bool = False) -> None:
-        """Re-sync when a workflow file appeared, changed or went away (or always with ``force``)."""
+        """Re-sync when a workflow file appeared, changed or went away (or always with ``force``), and after
+        a re-sync that failed part-way (schedules stored, timer jobs not written), until one completes."""
         assert self.scheduler is not None
         files = discover(self.paths)
         stamps = {}
@@ -201,13 +245,20 @@ class Daemon:
             with contextlib.suppress(OSError):
                 stat = file.stat()
                 stamps[file] = (stat.st_mtime_ns, stat.st_size)
-        if not force and stamps == self._stamps:
+        if not force and stamps == self._stamps and not self._unsynced:
             return
-        self._stamps = stamps
         now = self.clock.now()
         grace = self.config.misfire_grace
         loaded = await asyncio.to_thread(load_schedules, list(stamps), self.plugins, now, grace)
-        result = await self.scheduler.resync(loaded)
+        try:
+            result = await self.scheduler.resync(loaded)
+            if self._unsynced and self.scheduler.timer is not None:
+                await self.scheduler.sync_timer()  # the timer jobs a failed re-sync did not write
+        except BaseException:
+            self._unsynced = True  # the database went away half-way: try again on the next pass
+            raise
+        self._unsynced = False
+        self._stamps = stamps
         if result.added or result.changed or result.removed or force:
             _log.info(
                 "workflows synced",

@@ -115,9 +115,11 @@ class SetAsideJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # apscheduler
 
     def run_times(self) -> dict[str, float | None]:
         """Every stored job id (set-aside ones included) with its next run time as a timestamp."""
-        return {job_id: when for job_id, when, _ in sql.job_rows(self.engine, self.jobs_t)}
+        return sql.run_times(self.engine, self.jobs_t)
 
     def _write(self, jobs: list[Job]) -> None:
+        if not jobs:
+            return
         known = self.run_times()
         rows = [
             {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from jobflow.clock import Clock
 from jobflow.engine.owner import owner_state
@@ -27,7 +28,21 @@ from jobflow.scheduler.config import SchedulerConfig
 from jobflow.spec.models import RetryPolicy
 from jobflow.store.scheduling import Decision, Inflight, SchedulerDB
 
-__all__ = ["Recovery"]
+__all__ = ["Recovery", "crash_policy"]
+
+
+def crash_policy(
+    retry: dict[str, Any] | None, attempt: int, backoff: tuple[float, ...], rng: random.Random
+) -> tuple[int, float]:
+    """(max attempts, delay before the next attempt) after attempt ``attempt`` crashed (or could not be
+    recorded): the workflow's ``defaults.retry`` when it has one, else ``1 + len(backoff)`` attempts with
+    those delays."""
+    attempt = max(attempt, 1)
+    if retry is not None:
+        policy = RetryPolicy.model_validate(retry)
+        return policy.max_attempts, base_delay(policy, attempt, rng)
+    delays = backoff or (0.0,)
+    return 1 + len(backoff), delays[min(attempt, len(delays)) - 1]
 
 
 class Recovery:
@@ -80,12 +95,7 @@ class Recovery:
 
     def _policy(self, item: Inflight) -> tuple[int, float]:
         """(max attempts, delay before the next attempt) for ``item``'s crashed attempt."""
-        attempt = max(item.occ.attempt, 1)
-        if item.retry is not None:
-            policy = RetryPolicy.model_validate(item.retry)
-            return policy.max_attempts, base_delay(policy, attempt, self.rng)
-        backoff = self.config.backoff or (0.0,)
-        return 1 + len(self.config.backoff), backoff[min(attempt, len(backoff)) - 1]
+        return crash_policy(item.retry, item.occ.attempt, self.config.backoff, self.rng)
 
     async def _settle(self, item: Inflight, why: str, now: datetime) -> bool:
         occ = item.occ

@@ -3,6 +3,7 @@
 - :meth:`Scheduler.resync`: workflow files -> ``schedules`` (one transaction) -> the timer's jobs;
 - :meth:`Scheduler.catch_up`: fire times that passed while no scheduler ran become occurrences;
 - :meth:`Scheduler.signal` / :meth:`Scheduler.flush`: fire times from the timer, recorded in batches;
+- :meth:`Scheduler.look_ahead`: fire times recorded and claimed ``claim_lead`` seconds before they come;
 - :meth:`Scheduler.reconcile_reminders`: pending reminders <-> the timer's reminder jobs, both ways;
 - claiming and running (:attr:`dispatcher`), zombies (:attr:`recovery`), notices (:func:`hand_over`).
 """
@@ -12,14 +13,16 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 
 from jobflow.clock import Clock
 from jobflow.engine.executor import Executor
+from jobflow.errors import StoreError
 from jobflow.scheduler.config import SchedulerConfig
-from jobflow.scheduler.dispatcher import Dispatcher
+from jobflow.scheduler.dispatcher import IDLE, STORE_RETRY, Dispatcher, wait_any
+from jobflow.scheduler.lookahead import Lookahead
 from jobflow.scheduler.notices import hand_over
 from jobflow.scheduler.planning import following_after, overdue_times, plan
 from jobflow.scheduler.recovery import Recovery
@@ -35,6 +38,9 @@ __all__ = ["Scheduler"]
 _log = structlog.get_logger("jobflow.scheduler")
 CATCH_UP_CHUNK = 1_000
 """Overdue schedules planned per worker-thread call and recorded per transaction at start-up."""
+AHEAD_BATCH = 0.25
+"""Seconds of fire times the look-ahead records per transaction (it records those due in
+``claim_lead - AHEAD_BATCH`` to ``claim_lead`` seconds)."""
 
 
 class Scheduler:
@@ -63,6 +69,9 @@ class Scheduler:
         self._signals: list[Signal] = []
         self._flushing: asyncio.Task[None] | None = None
         self._reminders: dict[str, datetime] = {}
+        self.ahead = Lookahead()
+        """The schedules' next fire times, for :meth:`look_ahead`."""
+        self._ahead_wake = asyncio.Event()
 
     # ---------------------------------------------------------------------------------- schedules
 
@@ -71,8 +80,9 @@ class Scheduler:
         for path, reason in loaded.failed.items():
             _log.error("workflow file not loaded; its schedules are kept as they were", path=path, reason=reason)
         result = await self.db.schedules.sync(loaded.specs, keep=set(loaded.failed))
+        self.ahead.forget(result.changed + result.removed)
         if result.added or result.changed or result.removed or not self.schedules:
-            await self.refresh()
+            self._hold(result.rows)
         if self.timer is not None:
             await self.timer.drop(result.removed)
             await self.sync_timer(result.added + result.changed)
@@ -80,17 +90,25 @@ class Scheduler:
 
     async def refresh(self) -> None:
         """Re-read the schedules (policies, triggers, next fire times) into memory."""
-        self.schedules = {row.id: row for row in await self.db.schedules.all()}
+        self._hold({row.id: row for row in await self.db.schedules.all()})
+
+    def _hold(self, rows: dict[str, ScheduleRow]) -> None:
+        self.schedules = rows
+        self.ahead.reset(rows.values())
+        self._ahead_wake.set()
 
     async def sync_timer(self, ids: list[str] | None = None) -> None:
         """Make the timer's workflow jobs match the schedules (``ids``: only these; ``None``: all)."""
         assert self.timer is not None
         only = set(ids) if ids is not None else None
-        wanted = [
-            JobSpec(row.id, row.trigger, row.next_fire_time)
-            for row in self.schedules.values()
-            if row.state == "active" and row.next_fire_time is not None and (only is None or row.id in only)
-        ]
+        rows = list(self.schedules.values())
+        wanted = await asyncio.to_thread(
+            lambda: [
+                JobSpec(row.id, row.trigger, row.next_fire_time)
+                for row in rows
+                if row.state == "active" and row.next_fire_time is not None and (only is None or row.id in only)
+            ]
+        )
         await self.timer.put(wanted)
         if ids is None:
             stale = [j for j in self.timer.jobs if j.startswith("workflow:") and j not in self.schedules]
@@ -113,6 +131,7 @@ class Scheduler:
                 row = self.schedules.get(schedule_id)
                 if row is not None:
                     self.schedules[schedule_id] = replace(row, next_fire_time=following)
+                    self.ahead.moved(schedule_id, following)
         if rows:
             self.dispatcher.poke()
         return recorded
@@ -158,7 +177,7 @@ class Scheduler:
             self._signals[:0] = batch
             raise
 
-    async def _record(self, batch: list[Signal]) -> int:
+    async def _record(self, batch: list[Signal], *, ahead: bool = False) -> int:
         now = self.clock.now()
         times: dict[str, list[datetime]] = defaultdict(list)
         fires: list[Fire] = []
@@ -166,34 +185,91 @@ class Scheduler:
         for sig in batch:
             if sig.problem:
                 problems.append(Decision("timer_error", f"timer problem: {sig.problem}", sig.target, data={}))
-            if self.timer is not None:
+            if self.timer is not None and not ahead:
                 self.timer.fired(sig.target, sig.fire_time)
             if sig.kind == "reminder":
                 fires.append(Fire(sig.target, sig.fire_time, sig.fire_time, self.config.misfire_grace, kind="reminder"))
             else:
                 times[sig.target].append(sig.fire_time)
         advances: list[tuple[str, datetime, datetime | None]] = []
+        moved: dict[str, datetime | None] = {}
         for target, fired in times.items():
             row = self.schedules.get(target) or await self.db.schedules.get(target)
             if row is None:
                 _log.warning("fire time of an unknown schedule ignored", schedule_id=target)
                 continue
             fired = sorted(set(fired))
-            fires += plan(row, fired, now, self.config.backoff)
             following = following_after(row, fired[-1])
-            advances.append((row.id, fired[-1], following))
-            if self.timer is not None:
+            if self.timer is not None and not ahead:
                 self.timer.advanced(row.id, following)
+            fired = [at for at in fired if not self.ahead.recorded(row.id, at)]
+            if not fired:
+                continue  # recorded by the look-ahead already
+            fires += plan(row, fired, now, self.config.backoff)
+            advances.append((row.id, fired[-1], following))
+            if row.next_fire_time is not None and row.next_fire_time <= fired[-1]:
+                moved[row.id] = following
         if problems:
             await self.db.events.add(problems)
+        if not fires and not advances:
+            return 0
         request = self.dispatcher.request()
         if request is None:
             new = await self.db.occurrences.record(fires, advances)
         else:  # the fast path: recorded, claimed and started in one transaction
             new, result = await self.db.claims.record_and_claim(fires, advances, request)
             self.dispatcher.accept(result)
+        for schedule_id, following in moved.items():
+            row = self.schedules.get(schedule_id)
+            if row is not None:
+                self.schedules[schedule_id] = replace(row, next_fire_time=following)
+            self.ahead.moved(schedule_id, following)
+        if ahead:
+            for target, fired in times.items():
+                self.ahead.did(target, max(fired))
         self.dispatcher.poke()
         return len(new)
+
+    # --------------------------------------------------------------------------------- look-ahead
+
+    async def look_ahead(self, stop: asyncio.Event) -> None:
+        """Record and claim the schedules' fire times ``claim_lead`` seconds before they come, until ``stop``
+        is set or the lease is lost (the daemon runs it beside the claim loop; a no-op without a lead).
+
+        A schedule with a run of its own in this process is left to the timer when its fire time comes:
+        its overlap policy is then judged at the fire time, as without a lead.
+        """
+        lead = self.config.claim_lead
+        failures = 0
+        while lead > 0 and not stop.is_set() and not self.dispatcher.lease_lost:
+            self._ahead_wake.clear()
+            now = self.clock.now()
+            earliest = self.ahead.earliest()
+            wait = IDLE if earliest is None else (earliest - now).total_seconds() - (lead - AHEAD_BATCH)
+            if wait > 0:
+                await wait_any([stop, self._ahead_wake], min(IDLE, wait))
+                continue
+            try:
+                await self.record_ahead(now + timedelta(seconds=lead))
+                failures = 0
+            except StoreError as exc:  # the timer hands those fire times over when due
+                delay = STORE_RETRY[min(failures, len(STORE_RETRY) - 1)]
+                failures += 1
+                _log.error("cannot record fire times ahead; retrying", error=str(exc), retry_in=delay)
+                await wait_any([stop], delay)
+
+    async def record_ahead(self, horizon: datetime) -> int:
+        """Record (and claim) the next fire time of every schedule due by ``horizon``; returns how many
+        occurrences were new."""
+        batch = []
+        for schedule_id, at in self.ahead.take(horizon):
+            row = self.schedules.get(schedule_id)
+            if row is None or row.state != "active":
+                continue
+            if self.dispatcher.busy.get(schedule_id) and "at" not in row.trigger:
+                continue  # overlap is judged at the fire time: the timer hands this one over
+            batch.append(Signal("workflow", schedule_id, at))
+        return await self._record(batch, ahead=True) if batch else 0
 
     # ---------------------------------------------------------------------------------- reminders
 

@@ -1,6 +1,7 @@
 """What ``jobflow status`` shows, gathered in one place as plain data (the CLI renders it or prints JSON):
 the active scheduler and its lease, schedules with their next fire times, occurrences by state, runs in
-flight, and recent decisions: missed, crashed (zombies), coalesced, skipped, set-aside jobs.
+flight, and recent decisions: missed, crashed (zombies), coalesced, skipped, set-aside jobs; and the
+notifications not delivered.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from jobflow.scheduler.config import LEASE_NAME
 from jobflow.store import Store
 from jobflow.store.scheduling import EventRow, SchedulerDB, as_plain
 
-__all__ = ["RECENT", "gather"]
+__all__ = ["RECENT", "gather", "notifications"]
 
 RECENT = 20
 """Recent decisions shown per kind."""
@@ -80,7 +81,19 @@ async def gather(store: Store) -> dict[str, Any]:
         "coalesced": await recent("coalesced"),
         "skipped": await recent("skipped"),
         "set_aside": [as_plain(job) for job in await db.events.set_aside_jobs()],
+        "notifications": await notifications(store),
     }
+
+
+async def notifications(store: Store) -> dict[str, Any]:
+    """The outbox at a glance: counts by state, and the notifications not delivered (given up, or pending a
+    retry after a failed attempt) with their last error."""
+    from jobflow.store.outbox import OutboxRepository
+
+    outbox = OutboxRepository(store)
+    fields = ("created_at", "kind", "title", "channel", "state", "attempts", "next_attempt_at", "last_error")
+    undelivered = [{k: row.as_dict()[k] for k in fields} for row in await outbox.undelivered(limit=RECENT)]
+    return {"counts": dict(sorted((await outbox.counts()).items())), "undelivered": undelivered}
 
 
 def probe_jobstore(url: str, table: str) -> tuple[int, list[tuple[str, str]]]:

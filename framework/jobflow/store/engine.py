@@ -1,25 +1,35 @@
 """The async engine behind the store: driver, pool and per-connection settings in one place.
 
-SQLite gets WAL, a 5 s busy timeout, foreign keys and ``synchronous=NORMAL`` on every connection, and
-SQLAlchemy emits ``BEGIN`` itself (Python's sqlite3 would skip it before DDL and SELECT, breaking
-transactional migrations). A connection carrying :data:`WRITE` begins with ``BEGIN IMMEDIATE``: it takes
-the write lock up front and waits for it (busy timeout) instead of failing mid-transaction when another
-process wrote first.
+PostgreSQL gets a 5 s ``lock_timeout``. SQLite gets WAL, a 5 s busy timeout, foreign keys and
+``synchronous=NORMAL`` on every connection, and SQLAlchemy emits ``BEGIN`` itself (Python's sqlite3 would
+skip it before DDL and SELECT, breaking transactional migrations). A connection carrying :data:`WRITE`
+begins with ``BEGIN IMMEDIATE``: it takes the write lock up front and waits for it (busy timeout) instead
+of failing mid-transaction when another process wrote first.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["BEGIN_OPTION", "SQLITE_PRAGMAS", "WRITE", "create_engine", "probe_sqlite", "sqlite_path"]
+__all__ = [
+    "BEGIN_OPTION",
+    "POSTGRES_LOCK_TIMEOUT",
+    "SQLITE_PRAGMAS",
+    "WRITE",
+    "create_engine",
+    "probe_sqlite",
+    "sqlite_path",
+]
 
 BEGIN_OPTION = "jobflow_sqlite_begin"
 WRITE: dict[str, Any] = {BEGIN_OPTION: "IMMEDIATE"}
@@ -35,6 +45,11 @@ SQLITE_PRAGMAS: tuple[str, ...] = (
 
 ASYNCPG_CONNECT_TIMEOUT = 10.0
 """Seconds asyncpg waits for a server before giving up (its own default is a minute)."""
+
+POSTGRES_LOCK_TIMEOUT = "5s"
+"""PostgreSQL's ``lock_timeout`` on every connection, SQLite's busy timeout's twin: a statement waiting
+longer for a lock another session holds fails (and the scheduler retries it with backoff) instead of
+hanging for as long as that session keeps it."""
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -76,8 +91,42 @@ def create_engine(url: URL, connect_args: Mapping[str, Any] | None = None) -> As
     args = dict(connect_args or {})
     if url.drivername == "postgresql+asyncpg":
         args.setdefault("timeout", ASYNCPG_CONNECT_TIMEOUT)
-    engine = create_async_engine(url, connect_args=args, pool_pre_ping=True)
+        args["server_settings"] = {"lock_timeout": POSTGRES_LOCK_TIMEOUT, **args.get("server_settings", {})}
+    engine = create_async_engine(url, connect_args=args)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    else:
+        _ping_when_idle(engine)
     return engine
+
+
+PING_AFTER_IDLE = 10.0
+"""Seconds a pooled server connection may sit unused before it is pinged when checked out again."""
+_IDLE_SINCE = "jobflow_idle_since"
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a server connection at checkout only when it sat idle in the pool for :data:`PING_AFTER_IDLE`.
+
+    ``pool_pre_ping`` would cost a round trip per checkout (three with asyncpg: begin, ``;``, rollback) on
+    every claim and run write. A connection in steady use needs none: when the server went away, the first
+    statement fails as a disconnect, SQLAlchemy then invalidates every pooled connection, and the caller's
+    retry gets a fresh one. A ping that fails here replaces the connection before anyone uses it.
+    """
+    dialect = engine.sync_engine.dialect
+
+    def checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection failed its ping: {type(exc).__name__}") from exc
+
+    event.listen(engine.sync_engine, "checkin", checkin)
+    event.listen(engine.sync_engine, "checkout", checkout)

@@ -80,7 +80,8 @@ def _upgrade_on(connection: Connection, config: Config) -> None:
 
 async def _lock(connection: AsyncConnection) -> None:
     dialect = connection.dialect.name
-    if dialect == "postgresql":
+    if dialect == "postgresql":  # waits as long as another process migrates, whatever the lock_timeout
+        await connection.execute(text("SET LOCAL lock_timeout = 0"))
         await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
     elif dialect in ("mysql", "mariadb"):
         await connection.execute(text("SELECT GET_LOCK(:name, 60)"), {"name": MYSQL_LOCK})

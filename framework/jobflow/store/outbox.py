@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -161,6 +161,22 @@ class OutboxRepository(Repository):
         query = select(NOTIFICATIONS)
         if state is not None:
             query = query.where(NOTIFICATIONS.c.state == state)
+        query = query.order_by(NOTIFICATIONS.c.created_at.desc(), NOTIFICATIONS.c.id.desc()).limit(limit)
+        async with self._read() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [_row(row) for row in rows]
+
+    async def counts(self) -> dict[str, int]:
+        """How many notifications are in each state (``pending``, ``sent``, ``failed``)."""
+        query = select(NOTIFICATIONS.c.state, func.count()).group_by(NOTIFICATIONS.c.state)
+        async with self._read() as connection:
+            return {state: int(n) for state, n in (await connection.execute(query)).all()}
+
+    async def undelivered(self, *, limit: int = 20) -> builtins.list[NotificationRow]:
+        """Notifications whose delivery failed: given up (``failed``) or pending a retry after an error,
+        newest first."""
+        retrying = and_(NOTIFICATIONS.c.state == "pending", NOTIFICATIONS.c.last_error.is_not(None))
+        query = select(NOTIFICATIONS).where(or_(NOTIFICATIONS.c.state == "failed", retrying))
         query = query.order_by(NOTIFICATIONS.c.created_at.desc(), NOTIFICATIONS.c.id.desc()).limit(limit)
         async with self._read() as connection:
             rows = (await connection.execute(query)).mappings().all()

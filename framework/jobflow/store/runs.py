@@ -1,6 +1,7 @@
 """The record of every run and step attempt: written by the recorder, read by ``jobflow runs``.
 
-Every write is one short transaction (``BEGIN IMMEDIATE`` on SQLite), committed before the method
+Every write is one short transaction (``BEGIN IMMEDIATE`` on SQLite, queued on the engine's in-process
+:func:`~jobflow.store.locks.write_lock` like the scheduler's writes), committed before the method
 returns; any failure raises :class:`StoreError`, so a lost write is never reported as success.
 """
 
@@ -24,6 +25,7 @@ from jobflow.errors import StoreError
 from jobflow.events import RunInfo, StepInfo
 from jobflow.store.engine import WRITE
 from jobflow.store.failures import failing_as
+from jobflow.store.locks import write_lock
 from jobflow.store.models import NO_ITERATION, StepRun, WorkflowRun
 from jobflow.store.rows import RunDetail, RunRow, StepRow
 
@@ -81,9 +83,10 @@ class RunRepository:
 
     @asynccontextmanager
     async def _write(self, action: str) -> AsyncIterator[AsyncConnection]:
-        with failing_as(f"cannot {action} in database {self._database}", secret=self._secret):
-            async with self._writer.begin() as connection:
-                yield connection
+        async with write_lock(self._engine):  # queued behind the scheduler's writes, not SQLITE_BUSY
+            with failing_as(f"cannot {action} in database {self._database}", secret=self._secret):
+                async with self._writer.begin() as connection:
+                    yield connection
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
@@ -96,6 +99,9 @@ class RunRepository:
     async def start(self, run: RunInfo) -> None:
         """Record ``run`` as ``running`` (a row the scheduler created ``queued`` is taken over).
 
+        A retried run (same id, attempt n+1) keeps the step attempts of the earlier ones; those its dead
+        process left ``running`` are closed as ``failed`` (``Crashed``) in the same transaction.
+
         :raises StoreError: the run already ended (a new attempt needs a new run id), or the write failed.
         """
         values = {**_run_values(run), "status": "running", "heartbeat_at": run.started_at}
@@ -106,6 +112,16 @@ class RunRepository:
                 await connection.execute(insert(RUNS).values(**values, created_at=self._clock.now()))
             elif status in RESTARTABLE:
                 await connection.execute(update(RUNS).where(RUNS.c.id == run.id).values(**values))
+                await connection.execute(
+                    update(STEPS)
+                    .where(STEPS.c.run_id == run.id, STEPS.c.status == "running")
+                    .values(
+                        status="failed",
+                        finished_at=run.started_at,
+                        error_class="Crashed",
+                        error_message="the process running this attempt died before it ended",
+                    )
+                )
             else:
                 raise StoreError(f"run {run.id} already ended as {status}: a new attempt needs a new run id")
 
@@ -139,6 +155,14 @@ class RunRepository:
             await connection.execute(_upsert(connection.dialect.name, values))
 
     # ---------------------------------------------------------------------------------------- reads
+
+    async def last_step_attempt(self, run_id: str) -> int:
+        """The highest step attempt number recorded for the run (0 when none): a retried run numbers its
+        step attempts after it, so they never overwrite the earlier attempts' rows and evidence."""
+        query = select(func.max(STEPS.c.attempt)).where(STEPS.c.run_id == run_id)
+        async with self._read() as connection:
+            highest = (await connection.execute(query)).scalar_one_or_none()
+        return int(highest or 0)
 
     async def list(
         self, *, limit: int = 20, workflow: str | None = None, status: str | None = None

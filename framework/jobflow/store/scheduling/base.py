@@ -8,21 +8,20 @@ that transaction has committed, so the log never reports a decision that was rol
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
 import structlog
-from sqlalchemy import Engine, String, Table, any_, bindparam, insert
+from sqlalchemy import String, Table, any_, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobflow.clock import Clock
 from jobflow.store.engine import WRITE
 from jobflow.store.failures import failing_as
+from jobflow.store.locks import write_lock
 from jobflow.store.models import (
     Occurrence,
     Schedule,
@@ -76,24 +75,6 @@ def insert_absent(connection: AsyncConnection, table: Table, keys: Sequence[str]
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     return insert(table).prefix_with("IGNORE")
-
-
-_LOCKS: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
-
-
-def write_lock(engine: AsyncEngine) -> AbstractAsyncContextManager[Any]:
-    """The in-process lock of SQLite writes on ``engine`` (a no-op on other databases).
-
-    SQLite has one writer; when several tasks of this process wait for its lock, SQLite's busy handler
-    makes them sleep in steps of up to 100 ms. Queuing them on an ``asyncio.Lock`` instead hands the lock
-    over at once, which keeps dispatch latency in milliseconds under load.
-    """
-    if engine.dialect.name != "sqlite":
-        return nullcontext()
-    lock = _LOCKS.get(engine.sync_engine)
-    if lock is None:
-        lock = _LOCKS[engine.sync_engine] = asyncio.Lock()
-    return lock
 
 
 class Repo:

@@ -2,11 +2,17 @@
 
 A claim is ``UPDATE occurrences SET state='claimed' ... WHERE state='pending'`` in a write transaction
 (``BEGIN IMMEDIATE`` on SQLite; ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL), fenced by the
-scheduler lease: a scheduler whose lease expired (paused, partitioned) claims nothing, so a standby that
-took over never sees the same occurrence run twice. Occurrences that have a free run slot right away are
-started in the same transaction (``running``, their run row written), and fire times just handed over by
-the timer can be recorded in it too (:meth:`ClaimStore.record_and_claim`): one commit from "the timer
-fired" to "the run is handed to the executor".
+scheduler lease: a scheduler whose lease was taken over (it was paused, partitioned) claims nothing, so the
+standby that took over never sees the same occurrence run twice; a lease that merely expired while the
+database was unreachable, still ours, is renewed in the claim's transaction (the lease row is locked).
+Occurrences that have a free run slot right away are started in the same transaction (``running``, their
+run row written), and fire times just handed over by the timer can be recorded in it too
+(:meth:`ClaimStore.record_and_claim`): one commit from "the timer fired" to "the run is handed to the
+executor".
+
+A claim may reach ahead (:attr:`ClaimRequest.ahead`): occurrences due within the next second or so are
+claimed and started in the same transaction (leased, counted against their schedule's run limit, their
+run row ``queued``), so the dispatcher hands each one over exactly at its time with no write left to do.
 
 In the same pass, a workflow occurrence later than its grace is handled as *missed* (see
 :mod:`~jobflow.store.scheduling.missed`); a reminder's lateness is left to the reminders module. An
@@ -49,6 +55,9 @@ class ClaimRequest:
     limit: int
     start: int = 0
     make_run: Callable[[Claimed], dict[str, Any] | None] | None = None
+    ahead: float = 0.0
+    """Also claim occurrences due within this many seconds; those are all started (``start`` counts run
+    slots free now, and they take one only at their time)."""
 
 
 @dataclass
@@ -83,11 +92,15 @@ async def claim_in(
 ) -> ClaimResult:
     """The claim pass inside the caller's write transaction (see the module docstring)."""
     result = ClaimResult()
-    lease = (await connection.execute(select(LEASES).where(LEASES.c.name == request.lease_name))).first()
-    if lease is None or lease.owner != request.owner or lease.lease_until <= now:
+    mine = LEASES.c.name == request.lease_name
+    lease = (await connection.execute(select(LEASES).where(mine).with_for_update())).first()
+    if lease is None or lease.owner != request.owner:
         result.lease_lost = True
         return result
-    query = _query(now, request.limit)
+    if lease.lease_until <= now:  # it expired while the database was unreachable and nobody took it over
+        until = now + timedelta(seconds=request.lease_seconds)
+        await connection.execute(update(LEASES).where(mine).values(lease_until=until, heartbeat_at=now))
+    query = _query(now + timedelta(seconds=max(0.0, request.ahead)), request.limit)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=OCC)
     rows = (await connection.execute(query)).mappings().all()
@@ -132,10 +145,11 @@ async def claim_in(
         )
     for occ_id, values in missed_rows:
         await connection.execute(update(OCC).where(OCC.c.id == occ_id).values(**values, updated_at=now))
-    if request.start and request.make_run is not None and result.claimed:
-        first = result.claimed[: request.start]
-        starts = [(c.occ.id, request.make_run(c)) for c in first]
-        done = await apply_starts(connection, starts, request.owner, now)
+    if request.make_run is not None and result.claimed:
+        due = [c for c in result.claimed if c.occ.not_before <= now][: request.start]
+        early = [c for c in result.claimed if c.occ.not_before > now]
+        starts = [(c.occ.id, request.make_run(c)) for c in due + early]
+        done = await apply_starts(connection, starts, request.owner, now) if starts else []
         result.started = {occ_id for (occ_id, _), ok in zip(starts, done, strict=True) if ok}
     return result
 

@@ -16,7 +16,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from jobflow.store.engine import SQLITE_PRAGMAS
 
-__all__ = ["delete_rows", "insert_rows", "job_rows", "next_run_time", "sync_engine", "update_rows"]
+__all__ = ["delete_rows", "insert_rows", "job_rows", "next_run_time", "run_times", "sync_engine", "update_rows"]
 
 _CHUNK = 500
 
@@ -37,8 +37,9 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
 
 def sync_engine(url: str) -> Engine:
     """A sync engine for the job store at ``url`` (SQLite gets jobflow's connection settings)."""
-    engine = create_engine(url, pool_pre_ping=True)
-    if make_url(url).get_backend_name() == "sqlite":
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    engine = create_engine(url, pool_pre_ping=not sqlite)  # a local file never disconnects: no ping per pass
+    if sqlite:
         event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -54,6 +55,12 @@ def job_rows(
         query = query.where(table.c.id.not_in(list(exclude)))
     with engine.begin() as connection:
         return [(row.id, row.next_run_time, row.job_state) for row in connection.execute(query)]
+
+
+def run_times(engine: Engine, table: Table) -> dict[str, float | None]:
+    """``id -> next_run_time`` of every job (their pickled states are not read)."""
+    with engine.begin() as connection:
+        return {row.id: row.next_run_time for row in connection.execute(select(table.c.id, table.c.next_run_time))}
 
 
 def next_run_time(engine: Engine, table: Table, exclude: Collection[str] = ()) -> float | None:

@@ -1,7 +1,8 @@
 """The scheduler lease: one row per lease name, so exactly one scheduler per database is active.
 
 Works the same on SQLite and PostgreSQL (no advisory lock needed): acquiring reads and writes the row in
-one write transaction (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL). A lease is
+one write transaction (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL; two schedulers
+finding no row at once both insert it if absent, and the later one reads the winner's row). A lease is
 free when nobody holds it, when it expired, or when its holder is known dead (``is_dead``, e.g. the pid is
 gone on this machine), so a restart after SIGKILL takes over at once instead of waiting for expiry.
 """
@@ -12,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, select, update
 
-from jobflow.store.scheduling.base import LEASES, Repo, log_decisions
+from jobflow.store.scheduling.base import LEASES, Repo, insert_absent, log_decisions
 from jobflow.store.scheduling.rows import Decision
 
 __all__ = ["Lease", "LeaseStore"]
@@ -45,11 +46,18 @@ class LeaseStore(Repo):
         until = now + timedelta(seconds=seconds)
         decisions: list[Decision] = []
         async with self._write("acquire the scheduler lease") as connection:
-            row = (await connection.execute(select(LEASES).where(LEASES.c.name == name).with_for_update())).first()
+            locked = select(LEASES).where(LEASES.c.name == name).with_for_update()
+            row = (await connection.execute(locked)).first()
             if row is None:
-                await connection.execute(
-                    insert(LEASES).values(name=name, owner=owner, lease_until=until, heartbeat_at=now, acquired_at=now)
+                added = await connection.execute(
+                    insert_absent(connection, LEASES, ["name"]).values(
+                        name=name, owner=owner, lease_until=until, heartbeat_at=now, acquired_at=now
+                    )
                 )
+                if not added.rowcount:  # another scheduler found no row either and inserted first
+                    row = (await connection.execute(locked)).first()
+            if row is None:
+                pass  # inserted above: the lease is ours
             elif row.owner == owner:
                 await connection.execute(
                     update(LEASES).where(LEASES.c.name == name).values(lease_until=until, heartbeat_at=now)

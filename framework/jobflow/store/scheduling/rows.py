@@ -98,6 +98,8 @@ class SyncResult:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    rows: dict[str, ScheduleRow] = field(default_factory=dict)
+    """Every stored schedule once the sync committed (by id), so nobody needs to read them back."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,14 @@ Running it again with the same files changes nothing.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, select, update
 
 from jobflow.store.scheduling.base import OCCURRENCES, SCHEDULES, Repo, log_decisions
+from jobflow.store.scheduling.recording import chunks
 from jobflow.store.scheduling.rows import Decision, ScheduleRow, ScheduleSpec, SyncResult
 
 __all__ = ["ScheduleStore"]
@@ -72,10 +74,13 @@ class ScheduleStore(Repo):
         decisions: list[Decision] = []
         async with self._write("re-sync the schedules") as connection:
             stored = {row.id: row for row in (await connection.execute(select(SCHEDULES))).all()}
+            rows = result.rows
             for kept in stored.values():
                 if kept.id in wanted or kept.path in keep or (scope is not None and kept.path not in scope):
                     continue
                 result.removed.append(kept.id)
+            gone = set(result.removed)
+            rows.update((sid, ScheduleRow(**row._mapping)) for sid, row in stored.items() if sid not in gone)
             if result.removed:
                 await connection.execute(delete(SCHEDULES).where(SCHEDULES.c.id.in_(result.removed)))
                 cancelled = (
@@ -94,6 +99,7 @@ class ScheduleStore(Repo):
                 if row is None:
                     new_rows.append({**_values(spec), "state": "active", "created_at": now, "updated_at": now})
                     result.added.append(spec.id)
+                    rows[spec.id] = ScheduleRow(**new_rows[-1], error=None)
                 elif row.trigger_hash != spec.trigger_hash:
                     await connection.execute(
                         update(SCHEDULES)
@@ -101,6 +107,7 @@ class ScheduleStore(Repo):
                         .values(**_values(spec), state="active", error=None, updated_at=now)
                     )
                     result.changed.append(spec.id)
+                    rows[spec.id] = replace(rows[spec.id], **_values(spec), state="active", error=None, updated_at=now)
                 elif _differs(row, spec):
                     values = _values(spec)
                     del values["next_fire_time"]
@@ -110,10 +117,11 @@ class ScheduleStore(Repo):
                         .values(**values, state="active", error=None, updated_at=now)
                     )
                     result.changed.append(spec.id)
+                    rows[spec.id] = replace(rows[spec.id], **values, state="active", error=None, updated_at=now)
                 else:
                     result.unchanged.append(spec.id)
-            if new_rows:
-                await connection.execute(insert(SCHEDULES), new_rows)
+            for part in chunks(new_rows):  # a statement per chunk: the event loop breathes in between
+                await connection.execute(insert(SCHEDULES), list(part))
             if result.added or result.changed or result.removed:
                 decisions.append(
                     Decision(

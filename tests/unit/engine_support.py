@@ -15,7 +15,7 @@ from pydantic import Field
 
 from jobflow.clock import FakeClock
 from jobflow.config import Settings
-from jobflow.engine import Engine
+from jobflow.engine import Engine, RunResult
 from jobflow.errors import RateLimited, error_codes
 from jobflow.events import RunInfo, StepInfo
 from jobflow.hookspecs import hookimpl
@@ -195,3 +195,28 @@ def workflow(steps: list[dict[str, Any]], **extra: Any) -> Workflow:
 def delays(clock: FakeClock) -> list[float]:
     """The retry waits the engine asked the clock for (heartbeat waits left out)."""
     return [s for s in clock.sleeps if s != HEARTBEAT]
+
+
+ENGINE_RUN_KEYS = frozenset({"run_id", "attempt", "occurrence_id", "trigger", "owner"})
+"""Keyword arguments of :func:`run_steps` that go to ``Engine.run``; the others are workflow keys."""
+
+
+async def run_steps(
+    steps: StepsPlugin,
+    recorder: Recorder,
+    clock: FakeClock,
+    step_list: list[dict[str, Any]],
+    *,
+    inputs: dict[str, Any] | None = None,
+    secrets: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+    **keys: Any,
+) -> RunResult:
+    """Run a workflow of ``step_list`` through a fresh engine: ``keys`` named in :data:`ENGINE_RUN_KEYS` go to
+    ``Engine.run``, the rest (and ``extra``) are top-level workflow keys such as ``defaults`` or ``sites``."""
+    run_kw = {k: v for k, v in keys.items() if k in ENGINE_RUN_KEYS}
+    top = {**(extra or {}), **{k: v for k, v in keys.items() if k not in ENGINE_RUN_KEYS}}
+    engine = make_engine(make_plugins(steps, recorder), clock)
+    return await engine.run(
+        workflow(step_list, **top), path=Path("/flows/test.yaml"), inputs=inputs or {}, secrets=secrets or {}, **run_kw
+    )

@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
-from engine_support import Recorder, StepsPlugin, delays, make_engine, make_plugins, workflow
+from engine_support import Recorder, StepsPlugin, delays, make_engine, make_plugins, run_steps, workflow
 
 from jobflow.clock import FakeClock
-from jobflow.engine import RunResult
 
 PATH = Path("/flows/test.yaml")
 
 
-@pytest.fixture
-def steps() -> StepsPlugin:
-    return StepsPlugin()
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-async def run(
-    steps: StepsPlugin, recorder: Recorder, clock: FakeClock, step_list: list[dict[str, Any]], **extra: Any
-) -> RunResult:
-    engine = make_engine(make_plugins(steps, recorder), clock)
-    return await engine.run(workflow(step_list, **extra), path=PATH, inputs={}, secrets={})
-
+run = run_steps
 
 # ------------------------------------------------------------------------------------------ for_each
 

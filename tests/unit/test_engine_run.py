@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from engine_support import Recorder, StepsPlugin, make_engine, make_plugins, workflow
+from engine_support import Recorder, StepsPlugin, run_steps
 
 from jobflow.clock import FakeClock
 from jobflow.engine import RunResult, current_owner, new_run_id
@@ -15,29 +14,7 @@ from jobflow.errors import ConfigError
 PATH = Path("/flows/test.yaml")
 
 
-@pytest.fixture
-def steps() -> StepsPlugin:
-    return StepsPlugin()
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-async def run(
-    steps: StepsPlugin, recorder: Recorder, clock: FakeClock, step_list: list[dict[str, Any]], **kw: Any
-) -> RunResult:
-    extra = kw.pop("extra", {})
-    engine = make_engine(make_plugins(steps, recorder), clock)
-    return await engine.run(
-        workflow(step_list, **extra), path=PATH, inputs=kw.pop("inputs", {}), secrets=kw.pop("secrets", {}), **kw
-    )
+run = run_steps
 
 
 def statuses(result: RunResult) -> list[tuple[str, str]]:

@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     jobflow_browser_ws_endpoint: str | None = Field(
         default=None, description="WebSocket endpoint of a remote Playwright server to connect to."
     )
+    jobflow_typing_delay: float = Field(
+        default=0.1,
+        ge=0,
+        le=2,
+        description=(
+            "Mean seconds between two key presses when a step types like a person (each key ±35 %). "
+            "Lower it only against local test sites: real sites watch typing speed."
+        ),
+    )
     jobflow_log_format: Literal["console", "json"] = Field(
         default="console", description="`console` for people, `json` (one object a line) for machines."
     )

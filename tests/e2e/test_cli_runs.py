@@ -64,10 +64,13 @@ def test_runs_show_finds_a_run_by_prefix_and_lists_its_steps(cli: Cli, two_runs:
     lines = result.out.splitlines()
     assert lines[0].split() == ["run", failed_id, "failed"]
     assert any(line.split()[:2] == ["error", "NetworkError:"] for line in lines)
-    steps = {line.split()[0]: line for line in lines if line.split() and line.split()[0] in {"first", "boom", "after"}}
+    table_lines, evidence = lines[: lines.index("artifacts")], lines[lines.index("artifacts") + 1 :]
+    steps = {line.split()[0]: line for line in table_lines if line.split()[:1] in (["first"], ["boom"], ["after"])}
     assert steps["boom"].split()[1:4] == ["core.fail", "1", "failed"]
     assert "NetworkError: disk on fire" in steps["boom"]
     assert steps["after"].split()[1:4] == ["core.noop", "1", "skipped"]
+    assert evidence[0].split() == ["boom", "attempt", "1"], "the failed attempt's evidence is listed"
+    assert evidence[1].strip().endswith("traceback.txt")
 
 
 def test_runs_show_summarises_outputs(cli: Cli, two_runs: tuple[str, str]) -> None:

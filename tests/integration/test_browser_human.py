@@ -18,6 +18,7 @@ from jobflow.browser.detect.server import LocalServer, Reply
 from jobflow.browser.driver import evaluate_in_page
 from jobflow.browser.human import clear, click, type_text
 from jobflow.clock import FakeClock
+from jobflow.config import get_settings
 from jobflow.errors import ConfigError, DailyLimitReached
 from jobflow.spec.models import BrowserOptions, SiteConfig
 
@@ -45,7 +46,12 @@ async def pool(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Browse
         yield shared
 
 
-async def test_typing_has_a_human_rhythm(pool: BrowserPool, server: LocalServer) -> None:
+async def test_typing_has_a_human_rhythm(
+    pool: BrowserPool, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default pace (``JOBFLOW_TYPING_DELAY`` unset), the one test that types at it."""
+    monkeypatch.delenv("JOBFLOW_TYPING_DELAY", raising=False)
+    get_settings.cache_clear()
     async with pool.page("forms") as page:
         await page.goto(server.url("/form"))
         field = page.locator("#q")
@@ -63,6 +69,28 @@ async def test_typing_has_a_human_rhythm(pool: BrowserPool, server: LocalServer)
     assert 80 <= statistics.mean(gaps) <= 150, gaps
     assert statistics.pstdev(gaps) > 5, "no jitter between keys"
     assert min(gaps) >= 55
+
+
+async def test_the_typing_delay_setting_sets_the_pace(
+    pool: BrowserPool, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``JOBFLOW_TYPING_DELAY`` (what the LinkedIn plugin tests set) changes the default pace."""
+    monkeypatch.setenv("JOBFLOW_TYPING_DELAY", "0.01")
+    get_settings.cache_clear()
+    try:
+        async with pool.page("forms") as page:
+            await page.goto(server.url("/form"))
+            field = page.locator("#q")
+            await clear(field)
+            await evaluate_in_page(page, "window.keys.splice(0)")
+            await type_text(field, "python developer", rng=random.Random(7))
+            assert await field.input_value() == "python developer"
+            stamps = [stamp for _, stamp in await evaluate_in_page(page, "window.keys")]
+    finally:
+        get_settings.cache_clear()
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert len(gaps) == 15
+    assert statistics.mean(gaps) < 50, gaps  # 10 ms asked; 100 ms is the default
 
 
 async def test_click_scrolls_and_hovers_first(pool: BrowserPool, server: LocalServer) -> None:

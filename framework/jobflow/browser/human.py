@@ -1,8 +1,8 @@
 """Human-like input, in one module every plugin calls: typing with a human rhythm, clearing, clicking.
 
-Keys go down about every 100 ms with jitter (the delay lives in the driver's key press, so nothing here
-sleeps); a field is cleared with select-all and Backspace, as a person does; a click scrolls the element
-into view and hovers it first, so the page sees the pointer arrive.
+Keys go down about every 100 ms with jitter (setting ``JOBFLOW_TYPING_DELAY``; the delay lives in the
+driver's key press, so nothing here sleeps); a field is cleared with select-all and Backspace, as a person
+does; a click scrolls the element into view and hovers it first, so the page sees the pointer arrive.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import random
 from typing import Protocol, cast
 
 from jobflow.browser.driver import Locator, Page
+from jobflow.config import get_settings
 
 __all__ = ["KEY_DELAY", "KEY_JITTER", "clear", "click", "key_delays", "type_text"]
 
 KEY_DELAY = 0.1
-"""Mean seconds between two key presses."""
+"""Mean seconds between two key presses by default (the setting ``JOBFLOW_TYPING_DELAY`` changes it)."""
 KEY_JITTER = 0.35
 """Relative spread of each key's delay: 0.35 gives 65-135 ms around 100 ms."""
 
@@ -42,13 +43,16 @@ async def type_text(
     text: str,
     *,
     rng: _Random | None = None,
-    mean: float = KEY_DELAY,
+    mean: float | None = None,
     jitter: float = KEY_JITTER,
 ) -> None:
     """Type ``text`` key by key into ``target`` (a locator, focused first, or the page's focused element).
 
-    Each key is held for its delay (``mean`` ± ``jitter``), so key-downs come about ``mean`` apart.
+    Each key is held for its delay (``mean`` ± ``jitter``), so key-downs come about ``mean`` apart;
+    ``mean`` defaults to the setting ``JOBFLOW_TYPING_DELAY`` (:data:`KEY_DELAY` unless changed).
     """
+    if mean is None:
+        mean = get_settings().jobflow_typing_delay
     page, locator = _split(target)
     if locator is not None:
         await locator.focus()

@@ -54,6 +54,19 @@ def write_workflow(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
+def require_browser() -> None:
+    """Skip the test when no browser is found (the discovery order of ``jobflow doctor``)."""
+    from jobflow.browser import find_browser
+    from jobflow.config import Settings
+    from jobflow.errors import ConfigError
+
+    try:
+        find_browser(Settings())
+    except ConfigError as exc:
+        pytest.skip(f"no browser: {exc}")
+
+
+@pytest.fixture(scope="session")
 def local_sites_session() -> Iterator[LocalSites]:
     """The local LinkedIn, Indeed and Glassdoor on a background thread, shared by the whole session.
 

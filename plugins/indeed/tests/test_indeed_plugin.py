@@ -7,23 +7,19 @@ hostile modes; blocked pages must raise the right error, never come back as an e
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jobflow.browser import find_browser
-from jobflow.clock import FakeClock
-from jobflow.config import Settings
 from jobflow.engine import RunResult
-from jobflow.errors import ConfigError
 from jobflow.postings.model import JobPosting
 from jobflow.testing.sites import LocalSites
 from jobflow.testing.sites.tables import load_expected
-from jobflow.testing.workflows import run_workflow, step_error
+from jobflow.testing.sitetests import assert_same_postings, postings_of, run_site_steps
+from jobflow.testing.workflows import step_error
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("require_browser")]
 MODES = ["request", "browser"]
 SEARCHES = {  # the local site's documented searches, as indeed.search parameters
     "all": {},
@@ -38,12 +34,8 @@ SEARCHES = {  # the local site's documented searches, as indeed.search parameter
 }
 
 
-@pytest.fixture(scope="module")
-def chromium() -> None:
-    try:
-        find_browser(Settings())
-    except ConfigError as exc:
-        pytest.skip(f"no browser: {exc}")
+FAST_WAIT = {"until": "domcontentloaded", "timeout": "20s"}
+"""Pages wait for ``domcontentloaded`` without the plugin's 500 ms settle."""
 
 
 async def run(
@@ -54,80 +46,51 @@ async def run(
     retry: dict[str, Any] | None = None,
     default_wait: bool = False,
 ) -> RunResult:
-    """Run ``steps`` (JSON is YAML) with the local Indeed as ``sites.indeed`` and a clock at the data's now.
-
-    Pages wait for ``domcontentloaded`` without the plugin's 500 ms settle (``default_wait`` keeps it).
-    """
-    indeed: dict[str, Any] = {"base_url": sites.indeed.base_url, "rate": "1000/s"}
-    if not default_wait:
-        indeed["wait"] = {"until": "domcontentloaded", "timeout": "20s"}
-    if retry is not None:
-        indeed["retry"] = retry
-    workflow = {"version": 1, "name": "indeed-test", "sites": {"indeed": indeed}, "steps": steps}
-    path = tmp_path / "workflow.yaml"
-    path.write_text(json.dumps(workflow))
-    settings = Settings(jobflow_home=tmp_path / "home", jobflow_browser_ws_endpoint=None)
-    return await run_workflow(path, settings=settings, clock=FakeClock(sites.now))
+    """Run ``steps`` with the local Indeed as ``sites.indeed`` (``default_wait`` keeps the plugin's wait)."""
+    wait = None if default_wait else FAST_WAIT
+    base_url = sites.indeed.base_url
+    return await run_site_steps(tmp_path, "indeed", base_url, steps, now=sites.now, wait=wait, retry=retry)
 
 
 def sites_url(sites: LocalSites, path: str) -> str:
     return sites.indeed.url(path)
 
 
-def postings(result: RunResult, step_id: str) -> list[JobPosting]:
-    assert result.ok, f"{result.run.error_class}: {result.run.error_message}"
-    return [JobPosting.model_validate(p) for p in result.outputs[step_id]["postings"]]
-
-
-def assert_same(got: list[JobPosting], expected: dict[str, JobPosting]) -> None:
-    """Every posting equals its expected one, field by field (the first differences are shown)."""
-    problems = []
-    for posting in got:
-        want = expected[posting.native_id].comparable()
-        have = posting.comparable()
-        diff = {name: (have[name], want[name]) for name in want if have[name] != want[name]}
-        if diff:
-            problems.append(f"{posting.native_id}: {diff}")
-    assert not problems, f"{len(problems)} postings differ, e.g.\n" + "\n".join(problems[:3])
-
-
 @pytest.mark.parametrize("mode", MODES)
 async def test_search_pages_through_everything_and_reads_every_card(
-    chromium: None, local_sites: LocalSites, tmp_path: Path, mode: str
+    local_sites: LocalSites, tmp_path: Path, mode: str
 ) -> None:
     steps = [{"id": "s", "uses": "indeed.search", "with": {"limit": 500, "mode": mode}}]
     result = await run(tmp_path, local_sites, steps, default_wait=True)
-    found = postings(result, "s")
+    found = postings_of(result, "s")
     everything = next(s["ids"] for s in local_sites.indeed.searches() if s["name"] == "all")
     assert [p.native_id for p in found] == everything, "page order kept, duplicates across pages folded"
     assert result.outputs["s"]["pages"] == 13
-    assert_same(found, local_sites.indeed.expected("card"))
+    assert_same_postings(found, local_sites.indeed.expected("card"))
 
 
-async def test_each_documented_search_returns_its_postings(
-    chromium: None, local_sites: LocalSites, tmp_path: Path
-) -> None:
+async def test_each_documented_search_returns_its_postings(local_sites: LocalSites, tmp_path: Path) -> None:
     steps = [
         {"id": name.replace("-", "_"), "uses": "indeed.search", "with": {**params, "limit": 500}}
         for name, params in SEARCHES.items()
     ]
     result = await run(tmp_path, local_sites, steps)
     for search in local_sites.indeed.searches():
-        found = postings(result, search["name"].replace("-", "_"))
+        found = postings_of(result, search["name"].replace("-", "_"))
         assert [p.native_id for p in found] == search["ids"], search["name"]
-    assert postings(result, "nothing") == [], "the site said 'did not match any jobs'"
+    assert postings_of(result, "nothing") == [], "the site said 'did not match any jobs'"
     asked = [target for _, target, _ in local_sites.indeed.state.log]
     assert any("explvl%28ENTRY_LEVEL%29jt%28fulltime%29" in target for target in asked), "the filters reached Indeed"
 
 
-async def test_limit_stops_paging(chromium: None, local_sites: LocalSites, tmp_path: Path) -> None:
+async def test_limit_stops_paging(local_sites: LocalSites, tmp_path: Path) -> None:
     result = await run(tmp_path, local_sites, [{"id": "s", "uses": "indeed.search", "with": {"limit": 15}}])
-    assert len(postings(result, "s")) == 15
+    assert len(postings_of(result, "s")) == 15
     assert result.outputs["s"]["pages"] == 2
     assert local_sites.indeed.state.requests == 2
 
 
-async def test_every_job_page_through_the_request_api(chromium: None, local_sites: LocalSites, tmp_path: Path) -> None:
+async def test_every_job_page_through_the_request_api(local_sites: LocalSites, tmp_path: Path) -> None:
     keys = list(local_sites.indeed.expected("detail"))
     steps = [
         {"id": "jobs", "uses": "indeed.job", "for_each": keys, "as": "jk", "concurrency": 8,
@@ -137,23 +100,19 @@ async def test_every_job_page_through_the_request_api(chromium: None, local_site
     assert result.ok, result.run.error_message
     got = [JobPosting.model_validate(r["posting"]) for r in result.outputs["jobs"]["results"]]
     assert [p.native_id for p in got] == keys
-    assert_same(got, local_sites.indeed.expected("detail"))
+    assert_same_postings(got, local_sites.indeed.expected("detail"))
 
 
-async def test_job_pages_rendered_in_the_browser(chromium: None, local_sites: LocalSites, tmp_path: Path) -> None:
+async def test_job_pages_rendered_in_the_browser(local_sites: LocalSites, tmp_path: Path) -> None:
     expected = local_sites.indeed.expected("detail")
     keys = list(expected)[::20]
     steps = [{"id": "j", "uses": "indeed.job", "with": {"jobs": keys, "mode": "browser"}}]
-    result = await run(tmp_path, local_sites, steps)
-    assert result.ok, result.run.error_message
-    got = [JobPosting.model_validate(p) for p in result.outputs["j"]["postings"]]
+    got = postings_of(await run(tmp_path, local_sites, steps), "j")
     assert [p.native_id for p in got] == keys
-    assert_same(got, expected)
+    assert_same_postings(got, expected)
 
 
-async def test_a_search_posting_is_completed_by_its_job_page(
-    chromium: None, local_sites: LocalSites, tmp_path: Path
-) -> None:
+async def test_a_search_posting_is_completed_by_its_job_page(local_sites: LocalSites, tmp_path: Path) -> None:
     card = next(p for p in local_sites.indeed.expected("card").values() if p.company_logo and p.benefits)
     steps = [{"id": "j", "uses": "indeed.job", "with": {"job": card.model_dump(mode="json")}}]
     merged = JobPosting.model_validate((await run(tmp_path, local_sites, steps)).outputs["j"]["posting"])
@@ -165,9 +124,7 @@ async def test_a_search_posting_is_completed_by_its_job_page(
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_malformed_fields_become_none_not_garbage(
-    chromium: None, local_sites: LocalSites, tmp_path: Path, mode: str
-) -> None:
+async def test_malformed_fields_become_none_not_garbage(local_sites: LocalSites, tmp_path: Path, mode: str) -> None:
     local_sites.indeed.set(malformed=True)
     broken = list(load_expected("indeed")["malformed"]["detail"])[:3]
     steps = [
@@ -175,15 +132,13 @@ async def test_malformed_fields_become_none_not_garbage(
         *({"id": f"j{n}", "uses": "indeed.job", "with": {"job_key": k, "mode": mode}} for n, k in enumerate(broken)),
     ]
     result = await run(tmp_path, local_sites, steps)
-    assert_same(postings(result, "s"), local_sites.indeed.expected("card", malformed=True))
+    assert_same_postings(postings_of(result, "s"), local_sites.indeed.expected("card", malformed=True))
     details = [JobPosting.model_validate(result.outputs[f"j{n}"]["posting"]) for n in range(len(broken))]
-    assert_same(details, local_sites.indeed.expected("detail", malformed=True))
+    assert_same_postings(details, local_sites.indeed.expected("detail", malformed=True))
     assert all(d.salary is None for d in details)
 
 
-async def test_slow_pages_and_late_panes_still_give_every_posting(
-    chromium: None, local_sites: LocalSites, tmp_path: Path
-) -> None:
+async def test_slow_pages_and_late_panes_still_give_every_posting(local_sites: LocalSites, tmp_path: Path) -> None:
     local_sites.indeed.set(latency=(0.05, 0.2), late_xhr=1.0)
     steps = [
         {"id": "s", "uses": "indeed.search", "with": {"limit": 30, "mode": "browser"}},
@@ -191,15 +146,15 @@ async def test_slow_pages_and_late_panes_still_give_every_posting(
          "with": {"job": sites_url(local_sites, "/viewjob?jk=f2a74de452e6b438&from=serp&vjs=3"), "mode": "browser"}},
     ]  # fmt: skip
     result = await run(tmp_path, local_sites, steps)
-    assert_same(postings(result, "s"), local_sites.indeed.expected("card"))
-    assert len(postings(result, "s")) == 30
+    assert_same_postings(postings_of(result, "s"), local_sites.indeed.expected("card"))
+    assert len(postings_of(result, "s")) == 30
     detail = JobPosting.model_validate(result.outputs["j"]["posting"])
-    assert_same([detail], local_sites.indeed.expected("detail"))
+    assert_same_postings([detail], local_sites.indeed.expected("detail"))
 
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_http_429_raises_rate_limited_with_the_servers_delay(
-    chromium: None, local_sites: LocalSites, tmp_path: Path, mode: str
+    local_sites: LocalSites, tmp_path: Path, mode: str
 ) -> None:
     local_sites.indeed.set(rate_limit_after=1, retry_after=77)
     retry = {"max_attempts": 2, "backoff": ["1s"], "retry_on": ["rate_limited"]}
@@ -218,7 +173,7 @@ async def test_http_429_raises_rate_limited_with_the_servers_delay(
     [({"checkpoint": True}, "Checkpoint"), ({"login_wall": True}, "LoginRequired")],
 )
 async def test_walls_raise_their_error_and_checkpoints_are_never_retried(
-    chromium: None, local_sites: LocalSites, tmp_path: Path, mode: str, behaviour: dict[str, Any], error: str
+    local_sites: LocalSites, tmp_path: Path, mode: str, behaviour: dict[str, Any], error: str
 ) -> None:
     local_sites.indeed.set(**behaviour)
     steps = [
@@ -233,9 +188,7 @@ async def test_walls_raise_their_error_and_checkpoints_are_never_retried(
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_empty_results_only_when_the_site_says_so(
-    chromium: None, local_sites: LocalSites, tmp_path: Path, mode: str
-) -> None:
+async def test_empty_results_only_when_the_site_says_so(local_sites: LocalSites, tmp_path: Path, mode: str) -> None:
     local_sites.indeed.set(empty=True)
     steps = [
         {"id": "empty", "uses": "indeed.search", "with": {"query": "python", "mode": mode}},

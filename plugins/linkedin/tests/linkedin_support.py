@@ -19,13 +19,14 @@ from jobflow.clock import SystemClock
 from jobflow.config import Settings
 from jobflow.engine import Engine, RunResult
 from jobflow.plugins import build_plugins
+from jobflow.postings import JobPosting
 from jobflow.spec import load_workflow, resolve_secrets
 from jobflow.store import Store
 from jobflow.testing.sites import LocalSites, load_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 USER, PASSWORD = "me@example.com", "pw-2468"
-"""The member login the harness gives the local LinkedIn (short: every key is typed at a human pace)."""
+"""The member login the harness gives the local LinkedIn."""
 FAST_WAIT = {"until": "load", "timeout": "20s"}
 """Tests wait for ``load`` (the plugin's default ``networkidle`` adds half a second to every page)."""
 
@@ -125,3 +126,39 @@ def apply_step(step_id: str, jobs: list[str], **options: Any) -> str:
     """A ``linkedin.easy_apply`` step over ``jobs`` with ``profile.yaml``."""
     extra = "".join(f", {k}: {str(v).lower() if isinstance(v, bool) else v}" for k, v in options.items())
     return f"- id: {step_id}\n  uses: linkedin.easy_apply\n  with: {{jobs: {jobs}, profile: profile.yaml{extra}}}\n"
+
+
+SEARCHES: dict[str, dict[str, Any]] = {
+    "all": {},
+    "python": {"keywords": "python"},
+    "remote-engineer": {"keywords": "engineer", "remote": True},
+    "fulltime-senior-week": {"job_type": "fulltime", "experience_level": "mid_senior", "posted_within": "7d"},
+    "austin": {"location": "Austin, TX"},
+    "easy-apply": {"easy_apply": True},
+    "nothing": {"keywords": "zzzz no such job"},
+}
+"""The local site's documented searches (in LinkedIn's URL syntax) as ``linkedin.search`` params."""
+
+
+def postings(outputs: dict[str, Any]) -> list[JobPosting]:
+    """A step's ``postings`` output as models."""
+    return [JobPosting.model_validate(p) for p in outputs["postings"]]
+
+
+def mismatches(got: list[JobPosting], expected: dict[str, JobPosting]) -> dict[str, Any]:
+    """``{native id: {field: (got, expected)}}`` for every posting that differs from its expected one."""
+    found: dict[str, Any] = {}
+    for posting in got:
+        mine, theirs = posting.comparable(), expected[posting.native_id].comparable()
+        if diff := {k: (mine[k], theirs[k]) for k in theirs if mine[k] != theirs[k]}:
+            found[posting.native_id] = diff
+    return found
+
+
+def search_steps(mode: str) -> str:
+    """One ``linkedin.search`` step ``s_<name>`` per documented search, in ``mode``."""
+    return "".join(
+        f"- id: s_{name.replace('-', '_')}\n  uses: linkedin.search\n"
+        f"  with: {{mode: {mode}, limit: 1000, {', '.join(f'{k}: {v!r}' for k, v in params.items())}}}\n"
+        for name, params in SEARCHES.items()
+    ).replace("True", "true")

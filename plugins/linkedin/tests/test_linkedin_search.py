@@ -1,8 +1,8 @@
-"""``linkedin.search`` and ``linkedin.job`` run by the engine against the local LinkedIn in real Chromium.
+"""Guest ``linkedin.search`` and ``linkedin.job`` run by the engine against the local LinkedIn in real Chromium.
 
-Guest search and details go through the site context's request API; member search drives the two-pane
-page. Results equal the expected tables field by field; every hostile mode gives the right typed error or
-a correct result, never a silent empty list.
+Guest search and details go through the site context's request API (member search, which drives the
+two-pane page, is in test_linkedin_member_search.py). Results equal the expected tables field by field;
+every hostile mode gives the right typed error or a correct result, never a silent empty list.
 """
 
 from __future__ import annotations
@@ -10,44 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from linkedin_support import LOGIN, Harness, error_of
+from linkedin_support import SEARCHES, Harness, error_of, mismatches, postings, search_steps
 
-from jobflow.postings import JobPosting
 from jobflow_linkedin.query import SearchParams, search_parameters
 
 pytestmark = pytest.mark.browser
-
-SEARCHES: dict[str, dict[str, Any]] = {
-    "all": {},
-    "python": {"keywords": "python"},
-    "remote-engineer": {"keywords": "engineer", "remote": True},
-    "fulltime-senior-week": {"job_type": "fulltime", "experience_level": "mid_senior", "posted_within": "7d"},
-    "austin": {"location": "Austin, TX"},
-    "easy-apply": {"easy_apply": True},
-    "nothing": {"keywords": "zzzz no such job"},
-}
-"""The local site's documented searches (in LinkedIn's URL syntax) as ``linkedin.search`` params."""
-
-
-def _postings(outputs: dict[str, Any]) -> list[JobPosting]:
-    return [JobPosting.model_validate(p) for p in outputs["postings"]]
-
-
-def _mismatches(got: list[JobPosting], expected: dict[str, JobPosting]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for posting in got:
-        mine, theirs = posting.comparable(), expected[posting.native_id].comparable()
-        if diff := {k: (mine[k], theirs[k]) for k in theirs if mine[k] != theirs[k]}:
-            found[posting.native_id] = diff
-    return found
-
-
-def _search_steps(mode: str) -> str:
-    return "".join(
-        f"- id: s_{name.replace('-', '_')}\n  uses: linkedin.search\n"
-        f"  with: {{mode: {mode}, limit: 1000, {', '.join(f'{k}: {v!r}' for k, v in params.items())}}}\n"
-        for name, params in SEARCHES.items()
-    ).replace("True", "true")
 
 
 def test_the_params_produce_the_documented_searches(harness: Harness) -> None:
@@ -59,17 +26,17 @@ def test_the_params_produce_the_documented_searches(harness: Harness) -> None:
 async def test_guest_search_and_details_equal_the_expected_tables(harness: Harness) -> None:
     site = harness.sites.linkedin
     details = "- id: details\n  uses: linkedin.job\n  with: {jobs: \"${{ steps.s_all.postings | map(attribute='native_id') | list }}\"}\n"  # noqa: E501
-    result = await harness.run(harness.workflow(_search_steps("guest") + details, site={"rate": "500/s"}))
+    result = await harness.run(harness.workflow(search_steps("guest") + details, site={"rate": "500/s"}))
     assert result.ok, result.run.error_message
     for search in site.searches():
         outputs = result.outputs[f"s_{search['name'].replace('-', '_')}"]
         assert outputs["mode"] == "guest"
-        assert [p.native_id for p in _postings(outputs)] == search["ids"], search["name"]
-    cards = _postings(result.outputs["s_all"])
-    assert _mismatches(cards, site.expected("guest_card")) == {}
-    detailed = _postings(result.outputs["details"])
+        assert [p.native_id for p in postings(outputs)] == search["ids"], search["name"]
+    cards = postings(result.outputs["s_all"])
+    assert mismatches(cards, site.expected("guest_card")) == {}
+    detailed = postings(result.outputs["details"])
     assert len(detailed) == len(site.expected("detail"))
-    assert _mismatches(detailed, site.expected("detail")) == {}
+    assert mismatches(detailed, site.expected("detail")) == {}
     assert not any(target.startswith("/jobs/search") for _, target, _ in site.state.log), "guest search never renders"
 
 
@@ -104,10 +71,10 @@ async def test_guest_hostile_modes(harness: Harness, behaviour: dict[str, Any], 
     malformed = bool(behaviour.get("malformed"))
     if error is None:
         assert result.ok, result.run.error_message
-        cards = _postings(result.outputs["search"])
+        cards = postings(result.outputs["search"])
         assert len(cards) == 30
-        assert _mismatches(cards, site.expected("guest_card", malformed=malformed)) == {}
-        assert _mismatches(_postings(result.outputs["job"]), site.expected("detail", malformed=malformed)) == {}
+        assert mismatches(cards, site.expected("guest_card", malformed=malformed)) == {}
+        assert mismatches(postings(result.outputs["job"]), site.expected("detail", malformed=malformed)) == {}
         return
     error_class, words = error
     found = error_of(result, "search")
@@ -141,42 +108,5 @@ async def test_a_rate_limited_search_is_retried_after_retry_after(harness: Harne
     assert [a.error_class for a in attempts] == ["RateLimited", None]
     assert attempts[0].will_retry_in is not None
     assert attempts[0].will_retry_in >= 1.0
-    again, first = _postings(result.outputs["again"]), _postings(result.outputs["first"])
+    again, first = postings(result.outputs["again"]), postings(result.outputs["first"])
     assert [p.comparable() for p in again] == [p.comparable() for p in first] != []
-
-
-async def test_member_search_equals_the_expected_table_and_survives_hostile_modes(harness: Harness) -> None:
-    site = harness.sites.linkedin
-    result = await harness.run(harness.workflow(LOGIN + _search_steps("auto")))
-    assert result.ok, result.run.error_message
-    for search in site.searches():
-        outputs = result.outputs[f"s_{search['name'].replace('-', '_')}"]
-        assert outputs["mode"] == "member", "auto mode uses the stored session"
-        assert [p.native_id for p in _postings(outputs)] == search["ids"], search["name"]
-    assert _mismatches(_postings(result.outputs["s_all"]), site.expected("member_card")) == {}
-
-    member = "- id: s\n  uses: linkedin.search\n  continue_on_error: true\n  with: {mode: member, limit: 60}\n"
-    for behaviour, error in [
-        ({"malformed": True}, None),
-        ({"late_xhr": 0.2}, None),
-        ({"empty": True}, None),
-        ({"login_wall": True}, None),
-        ({"rate_limit_after": 1, "rate_limit_status": 999}, "RateLimited"),
-        ({"checkpoint": True}, "Checkpoint"),
-    ]:
-        site.set(**behaviour)
-        run = await harness.run(harness.workflow(member))
-        site.set(malformed=False, late_xhr=0.0, empty=False, login_wall=False, rate_limit_after=None, checkpoint=False)
-        assert error_of(run, "s")[0] == error, (behaviour, error_of(run, "s"))
-        if error is None:
-            cards = _postings(run.outputs["s"])
-            assert len(cards) == (0 if behaviour.get("empty") else 60), behaviour
-            expected = site.expected("member_card", malformed=bool(behaviour.get("malformed")))
-            assert _mismatches(cards, expected) == {}
-
-
-async def test_member_mode_without_a_session_is_login_required(harness: Harness) -> None:
-    result = await harness.run(harness.workflow("- id: s\n  uses: linkedin.search\n  with: {mode: member}\n"))
-    error_class, message = error_of(result, "s")
-    assert error_class == "LoginRequired"
-    assert "linkedin.login" in (message or "")

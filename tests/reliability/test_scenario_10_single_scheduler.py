@@ -67,7 +67,13 @@ def test_racing_daemons_never_run_an_occurrence_twice(daemons: Daemons) -> None:
         first = daemons.start()
         threading.Event().wait(rng.uniform(0.0, 0.3))  # a random head start, down to none
         pair = [first, daemons.start()]
-        daemons.wait_for(lambda pair=pair: any("scheduler running" in p.text() for p in pair))
+        # Both decide before either is stopped: a winner stopped early would leave the lease to a slow starter.
+        daemons.wait_for(
+            lambda pair=pair: (
+                any("scheduler running" in p.text() for p in pair)
+                and any("another scheduler is active" in p.text() for p in pair)
+            )
+        )
         for proc in pair:
             daemons.signal(proc, signal.SIGTERM)
             daemons.wait(proc)

@@ -58,4 +58,4 @@ class FakeClock:
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.advance(max(0.0, seconds))
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # let other tasks run once, as a real sleep would (not a readiness wait)

@@ -116,6 +116,38 @@ def place_terms(text: str, place: Place, work_model: WorkModel) -> list[str]:
     return terms
 
 
+def site_tables(
+    site: str,
+    *,
+    seed: int,
+    origin: str,
+    now: datetime,
+    sequence: list[str],
+    postings: list[dict[str, Any]],
+    all_facts: dict[str, dict[str, Any]],
+    views: Any,
+    malformed: Any,
+    searches: list[tuple[str, dict[str, str], Query]],
+    **extra: Any,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A site's data file (``extra`` keys before ``postings``) and its expected table, with the ids each
+    of ``searches`` (name, URL parameters, query) must return."""
+    data = {"site": site, "seed": seed, "origin": origin, "now": now.isoformat(), "sequence": sequence, **extra}
+    data["postings"] = postings
+    expected = {
+        "site": site,
+        "origin": origin,
+        "now": now.isoformat(),
+        "views": views,
+        "malformed": malformed,
+        "searches": [
+            {"name": name, "params": params, "ids": search_ids(sequence, all_facts, query, now)}
+            for name, params, query in searches
+        ],
+    }
+    return data, expected
+
+
 def search_ids(sequence: list[str], all_facts: dict[str, dict[str, Any]], query: Query, now: datetime) -> list[str]:
     """What a correct plugin returns for ``query``: the matching ids, duplicates folded, in page order."""
     return list(dict.fromkeys(select(sequence, all_facts, query, now)))

@@ -186,24 +186,16 @@ def generate(count: int = 120, seed: int = 11) -> tuple[dict[str, Any], dict[str
         ("mid-senior", {"seniorityType": "midseniorlevel"}, Query(levels=frozenset({3, 4}))),
         ("nothing", {"sc.keyword": "zzzz no such job"}, Query(keywords="zzzz no such job")),
     ]  # fmt: skip
-    data = {
-        "site": "glassdoor",
-        "seed": seed,
-        "origin": ORIGIN,
-        "now": REFERENCE_NOW.isoformat(),
-        "sequence": sequence,
-        "locations": LOCATIONS,
-        "postings": postings,
-    }
-    expected = {
-        "site": "glassdoor",
-        "origin": ORIGIN,
-        "now": REFERENCE_NOW.isoformat(),
-        "views": views,
-        "malformed": malformed,
-        "searches": [
-            {"name": name, "params": params, "ids": common.search_ids(sequence, all_facts, query, REFERENCE_NOW)}
-            for name, params, query in searches
-        ],
-    }
-    return data, expected
+    return common.site_tables(
+        "glassdoor",
+        seed=seed,
+        origin=ORIGIN,
+        now=REFERENCE_NOW,
+        sequence=sequence,
+        postings=postings,
+        all_facts=all_facts,
+        views=views,
+        malformed=malformed,
+        searches=searches,
+        locations=LOCATIONS,
+    )

@@ -200,26 +200,18 @@ def generate(count: int = 120, seed: int = 7) -> tuple[dict[str, Any], dict[str,
         ),
         ("nothing", {"q": "zzzz no such job"}, Query(keywords="zzzz no such job")),
     ]
-    data = {
-        "site": "indeed",
-        "seed": seed,
-        "origin": ORIGIN,
-        "now": REFERENCE_NOW.isoformat(),
-        "sequence": sequence,
-        "postings": postings,
-    }
-    expected = {
-        "site": "indeed",
-        "origin": ORIGIN,
-        "now": REFERENCE_NOW.isoformat(),
-        "views": views,
-        "malformed": malformed,
-        "searches": [
-            {"name": name, "params": params, "ids": common.search_ids(sequence, all_facts, query, REFERENCE_NOW)}
-            for name, params, query in searches
-        ],
-    }
-    return data, expected
+    return common.site_tables(
+        "indeed",
+        seed=seed,
+        origin=ORIGIN,
+        now=REFERENCE_NOW,
+        sequence=sequence,
+        postings=postings,
+        all_facts=all_facts,
+        views=views,
+        malformed=malformed,
+        searches=searches,
+    )
 
 
 def _ft_query() -> Query:

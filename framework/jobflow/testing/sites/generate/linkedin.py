@@ -252,27 +252,19 @@ def generate(count: int = 120, seed: int = 5) -> tuple[dict[str, Any], dict[str,
         ("easy-apply", {"f_AL": "true"}, Query(easy_apply_only=True)),
         ("nothing", {"keywords": "zzzz no such job"}, Query(keywords="zzzz no such job")),
     ]
-    data = {
-        "site": "linkedin",
-        "seed": seed,
-        "origin": ORIGIN,
-        "now": REFERENCE_NOW.isoformat(),
-        "sequence": sequence,
-        "forms": FORMS,
-        "postings": postings,
-    }
-    expected = {
-        "site": "linkedin",
-        "origin": ORIGIN,
-        "now": REFERENCE_NOW.isoformat(),
-        "views": views,
-        "malformed": malformed,
-        "searches": [
-            {"name": name, "params": params, "ids": common.search_ids(sequence, all_facts, query, REFERENCE_NOW)}
-            for name, params, query in searches
-        ],
-    }
-    return data, expected
+    return common.site_tables(
+        "linkedin",
+        seed=seed,
+        origin=ORIGIN,
+        now=REFERENCE_NOW,
+        sequence=sequence,
+        postings=postings,
+        all_facts=all_facts,
+        views=views,
+        malformed=malformed,
+        searches=searches,
+        forms=FORMS,
+    )
 
 
 def _week_query() -> Query:

@@ -161,16 +161,21 @@ SECRET_HEADER_WORDS = ("cookie", "auth", "token", "csrf", "secret", "session", "
 
 @dataclass(frozen=True)
 class ResponseSnapshot:
-    """An answer a request client got: enough to show what the site sent."""
+    """An answer a request client got (its final URL, status, headers and text): what a request-mode step
+    reads, and what its failure evidence shows."""
 
     url: str
     status: int
-    headers: Mapping[str, str]
-    body: str
+    text: str
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def content_type(self) -> str:
         return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "").lower()
+
+    @property
+    def html(self) -> bool:
+        return "html" in self.content_type
 
 
 _LAST: weakref.WeakKeyDictionary[APIRequestContext, ResponseSnapshot] = weakref.WeakKeyDictionary()
@@ -233,7 +238,7 @@ async def record_response_failure(
 
     def write() -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        body.write_text(answer.body, encoding="utf-8")
+        body.write_text(answer.text, encoding="utf-8")
         meta.write_text(json.dumps(described, indent=2), encoding="utf-8")
 
     await asyncio.to_thread(write)
@@ -242,7 +247,7 @@ async def record_response_failure(
         shot = directory / "screenshot.png"
         try:
             async with asyncio.timeout(EVIDENCE_WITHIN):
-                problem = await _render(context, answer.body, shot, EVIDENCE_WITHIN / 2)
+                problem = await _render(context, answer.text, shot, EVIDENCE_WITHIN / 2)
         except TimeoutError:
             problem = "render: timed out"
         if problem is None:

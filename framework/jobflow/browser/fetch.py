@@ -52,18 +52,8 @@ class Answer:
     """A challenge or CAPTCHA element is on the page."""
 
 
-@dataclass(frozen=True)
-class Fetched:
-    """An answer read through the request API: its final URL, status, text and headers."""
-
-    url: str
-    status: int
-    text: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def html(self) -> bool:
-        return "html" in next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
+Fetched = ResponseSnapshot
+"""An answer read through the request API (its final URL, status, text and headers)."""
 
 
 def page_title(html: str) -> str:
@@ -202,7 +192,7 @@ async def fetch(
             raise StepTimeout(f"{site} did not answer {url} within {within.total_seconds():g}s") from exc
         raise NetworkError(f"cannot reach {site} at {url}: {message}") from exc
     answer = Fetched(response.url, response.status, text, response.headers)
-    note_response(http, ResponseSnapshot(answer.url, answer.status, answer.headers, text))
+    note_response(http, answer)
     if isinstance(check, Walls):
         check.check(check.fetched(url, answer))
     else:

@@ -160,6 +160,8 @@ class Scheduler:
 
     async def _flush_soon(self) -> None:
         while self._signals:
+            if self.timer is not None:  # a timer pass hands over all of a job's fire times: record them together
+                await self.timer.settled()
             try:
                 await self.flush()
             except Exception as exc:  # the store is down: keep the signals and retry
@@ -262,12 +264,16 @@ class Scheduler:
         """Record (and claim) the next fire time of every schedule due by ``horizon``; returns how many
         occurrences were new."""
         batch = []
+        now = self.clock.now()
         for schedule_id, at in self.ahead.take(horizon):
             row = self.schedules.get(schedule_id)
             if row is None or row.state != "active":
                 continue
             if self.dispatcher.busy.get(schedule_id) and "at" not in row.trigger:
                 continue  # overlap is judged at the fire time: the timer hands this one over
+            following = following_after(row, at)
+            if following is not None and following <= now:
+                continue  # a backlog (the process was suspended): the timer hands it over whole, to coalesce
             batch.append(Signal("workflow", schedule_id, at))
         return await self._record(batch, ahead=True) if batch else 0
 

@@ -58,9 +58,11 @@ def test_due_jobs_run_once_after_a_12_s_write_lock(daemons: Daemons) -> None:
     )
     assert done == Counter(succeeded=JOBS + 1), "all ran after the lock, none missed (grace 60 s)"
     failures = [line for line in logged_between(daemons, "", locked_at, released_at) if line["level"] == "error"]
-    assert len(failures) >= 3, "kept waking up (claims, lease, files, outbox) and failing cleanly while locked"
-    if daemons.db_url.startswith("postgresql"):  # on SQLite the process's writers queue for the file's lock,
-        # each waiting out the 5 s busy timeout in turn: the claim may not get its turn within the 12 s
+    # kept waking up (claims, lease, files, outbox) and failing cleanly while locked; on SQLite the process's
+    # writers queue for the file's lock, each waiting out the 5 s busy timeout in turn: 12 s hold two turns
+    least = 3 if daemons.db_url.startswith("postgresql") else 2
+    assert len(failures) >= least, failures
+    if daemons.db_url.startswith("postgresql"):  # on SQLite the claim may not get its turn within the 12 s
         assert any("cannot claim due occurrences; retrying" in line["event"] for line in failures), failures
     assert len(failures) < 60, "with backoff, not in a tight loop"
     for occ in daemons.occurrences():

@@ -9,6 +9,8 @@ stays full for three seconds while ticks fall due and a run is in flight (about 
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 import signal
 import socket
 import threading
@@ -17,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import POSTGRES_ENV
 from dbfull import FullDisk, fill_file, free_file, small_pages
 from flows import at, write_flow
+from pgfull import full_tablespace
 from procs import Daemons, as_time
-from rig import T0, build_rig, check_invariant
+from rig import T0, Rig, build_rig, check_invariant
 from structlog.testing import capture_logs
 
 from jobflow.clock import FakeClock
@@ -69,6 +73,58 @@ class GatedClock(FakeClock):
         await super().sleep(seconds)
 
 
+async def hold_a_big_run(rig: Rig, values: dict[str, str]) -> None:
+    """A one-off run in flight, held before its step that outputs ``values`` (a run record needing space)."""
+    steps = [
+        {"id": "mark", "uses": "rt.mark", "with": {"key": "big", "hold": True}},
+        {"id": "big", "uses": "core.set", "with": {"values": values}},
+    ]
+    rig.flow("big", [{"at": (T0 + timedelta(minutes=1)).isoformat()}], steps)
+    await rig.sync()
+    await rig.move_to(T0 + timedelta(minutes=1))
+    await rig.scheduler.catch_up()
+    await rig.scheduler.dispatcher.claim_once()
+    for _ in range(50):
+        if rig.steps.held:
+            break
+        await rig.db.occurrences.list()
+    assert rig.steps.held == 1
+
+
+async def finish_while_full(rig: Rig, clock: GatedClock) -> asyncio.Task[Any]:
+    """Let the held run finish while the disk is full; returns its task once its outcome is retried (or,
+    where the crash itself could be recorded, settled)."""
+    clock.gate.clear()  # while the disk is full, retries wait for space
+    rig.steps.release.set()
+    (task,) = rig.scheduler.dispatcher.tasks.values()
+    for _ in range(200):
+        if clock.waits or task.done():
+            break
+        await rig.db.occurrences.list()
+    return task
+
+
+async def check_retried_after_space_returned(rig: Rig, store: Store, logs: list[dict[str, Any]], full: str) -> None:
+    errors = [line for line in logs if line["log_level"] == "error"]
+    assert [e for e in errors if full in str(e.get("error", ""))], errors
+    assert all("\n" not in str(e.get("error", "")) for e in errors), "one line each"
+    events = [(e["event"], str(e.get("error"))[:300]) for e in errors]
+    assert any(e["event"] == "run not recorded: settled as a crash" for e in errors), events
+    (occ,) = await rig.occurrences()
+    assert (occ.state, occ.attempt) == ("pending", 1), "not lost: retried after the backoff"
+    assert occ.not_before > T0 + timedelta(minutes=1)
+    (run,) = await store.runs.list()
+    assert (run.status, run.error_class) == ("crashed", "StoreError")
+    await rig.move_to(occ.not_before)
+    await rig.tick()
+    (occ,) = await rig.occurrences()
+    assert (occ.state, occ.attempt, occ.run_id) == ("succeeded", 2, run.id), "retried, same run id"
+    (run,) = await store.runs.list()
+    assert (run.status, run.attempt) == ("succeeded", 2)
+    assert rig.steps.by_key["big"] == 2, "the step ran again (at least once), nothing lost"
+    await check_invariant(store)
+
+
 @pytest.mark.timeout(60)
 async def test_a_full_disk_never_reports_success_nor_loses_the_occurrence(tmp_path: Path) -> None:
     clock = GatedClock(T0)
@@ -77,29 +133,10 @@ async def test_a_full_disk_never_reports_success_nor_loses_the_occurrence(tmp_pa
     try:
         rig = await build_rig(store, tmp_path, backoff=(60.0,))
         disk = FullDisk(store)
-        steps = [
-            {"id": "mark", "uses": "rt.mark", "with": {"key": "big", "hold": True}},
-            {"id": "big", "uses": "core.set", "with": {"values": {"blob": "x" * 200_000}}},
-        ]
-        rig.flow("big", [{"at": (T0 + timedelta(minutes=1)).isoformat()}], steps)
-        await rig.sync()
-        await rig.move_to(T0 + timedelta(minutes=1))
-        await rig.scheduler.catch_up()
-        await rig.scheduler.dispatcher.claim_once()
-        for _ in range(50):
-            if rig.steps.held:
-                break
-            await rig.db.occurrences.list()
-        assert rig.steps.held == 1
+        await hold_a_big_run(rig, {"blob": "x" * 200_000})
         with capture_logs() as logs:
             await disk.fill()
-            clock.gate.clear()  # while the disk is full, retries wait for space
-            rig.steps.release.set()
-            (task,) = rig.scheduler.dispatcher.tasks.values()
-            for _ in range(200):
-                if clock.waits or task.done():
-                    break
-                await rig.db.occurrences.list()
+            task = await finish_while_full(rig, clock)
             assert clock.waits, "the outcome is retried while the disk is full"
             (occ,) = await rig.occurrences()
             assert occ.state == "running", "nothing reported while nothing can be written"
@@ -108,27 +145,43 @@ async def test_a_full_disk_never_reports_success_nor_loses_the_occurrence(tmp_pa
             disk.free()
             clock.gate.set()  # space returns
             await task
-        errors = [line for line in logs if line["log_level"] == "error"]
-        assert errors, "the failure is logged"
-        full = [e for e in errors if "database or disk is full" in str(e.get("error", ""))]
-        assert full, errors
-        assert all("\n" not in str(e.get("error", "")) for e in errors), "one line each"
-        assert any(e["event"] == "run not recorded: settled as a crash" for e in errors)
-        (occ,) = await rig.occurrences()
-        assert (occ.state, occ.attempt) == ("pending", 1), "not lost: retried after the backoff"
-        assert occ.not_before > T0 + timedelta(minutes=1)
-        (run,) = await store.runs.list()
-        assert (run.status, run.error_class) == ("crashed", "StoreError")
-        await rig.move_to(occ.not_before)
-        await rig.tick()
-        (occ,) = await rig.occurrences()
-        assert (occ.state, occ.attempt, occ.run_id) == ("succeeded", 2, run.id), "retried, same run id"
-        (run,) = await store.runs.list()
-        assert (run.status, run.attempt) == ("succeeded", 2)
-        assert rig.steps.by_key["big"] == 2, "the step ran again (at least once), nothing lost"
-        await check_invariant(store)
+        await check_retried_after_space_returned(rig, store, logs, "database or disk is full")
     finally:
         await store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(90)
+async def test_a_full_postgresql_disk_never_reports_success_nor_loses_the_occurrence(tmp_path: Path) -> None:
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
+    async with full_tablespace(base) as disk:
+        clock = GatedClock(T0)
+        store = await Store.open(disk.url, clock=clock)
+        rig = None
+        try:
+            await disk.move_tables()
+            rig = await build_rig(store, tmp_path, backoff=(60.0,))
+            # the stored summary of these outputs is ~25 kB of random text: its TOAST pages need new blocks
+            await hold_a_big_run(rig, {f"k{n}": secrets.token_hex(250) for n in range(50)})
+            with capture_logs() as logs:
+                disk.fill()
+                task = await finish_while_full(rig, clock)
+                (occ,) = await rig.occurrences()
+                (run,) = await store.runs.list()
+                assert occ.state != "succeeded", "nothing reported done while its record cannot be written"
+                assert run.status != "succeeded", "a failed run-record write never reports success"
+                disk.free()
+                clock.gate.set()  # space returns
+                await task
+            await check_retried_after_space_returned(rig, store, logs, "No space left on device")
+        finally:
+            if rig is not None:  # a run left in flight by a failure must not outlive its database
+                for task in rig.scheduler.dispatcher.tasks.values():
+                    task.cancel()
+            clock.gate.set()
+            await store.close()
 
 
 def done(daemons: Daemons, schedule_id: str) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ The clock jumps run the real scheduler on a fake clock (:mod:`rig`): they take a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
 import threading
 from collections import Counter
@@ -58,8 +59,10 @@ def test_fire_times_during_a_suspend_are_handled_by_policy(daemons: Daemons) -> 
     assert kinds["missed"] >= 1
     assert kinds["rescheduled"] >= 1
     coalesced = daemons.wait_for(lambda: [e for e in daemons.events("coalesced") if e["id"] > before])
-    assert len(coalesced) == 1, "the gap caught up once: its fire times reach the scheduler together"
-    assert as_json(coalesced[0]["data"])["count"] >= 5, "the ticks of the 8 s gap were counted, not dropped"
+    counted = sorted((as_json(e["data"]) for e in coalesced), key=lambda d: str(d["first"]))
+    assert max(d["count"] for d in counted) >= 5, "the gap caught up once, its ticks counted, not dropped"
+    for earlier, later in itertools.pairwise(counted):  # a loaded machine may coalesce a late tick too
+        assert str(earlier["last"]) < str(later["first"]), f"no fire time counted twice: {counted}"
     inflight = [o for o in daemons.occurrences() if o["schedule_id"] == "workflow:inflight:0"]
     daemons.wait_for(
         lambda: [

@@ -161,6 +161,15 @@ class Rig:
         self.clock._now = when
         await self.db.lease.acquire(LEASE_NAME, OWNER, self.config.lease_seconds)
 
+    async def until_held(self, count: int = 1, turns: int = 100) -> int:
+        """Let claimed runs reach their held ``rt.mark`` step (database round trips, not time) until ``count``
+        hold or ``turns`` are spent; returns how many hold."""
+        for _ in range(turns):
+            if self.steps.held >= count:
+                break
+            await self.db.occurrences.list()
+        return self.steps.held
+
     async def occurrences(self, schedule_id: str | None = None) -> list[Occ]:
         return list(await self.db.occurrences.list(schedule_id=schedule_id))
 

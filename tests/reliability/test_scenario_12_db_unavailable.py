@@ -84,11 +84,7 @@ async def hold_a_big_run(rig: Rig, values: dict[str, str]) -> None:
     await rig.move_to(T0 + timedelta(minutes=1))
     await rig.scheduler.catch_up()
     await rig.scheduler.dispatcher.claim_once()
-    for _ in range(50):
-        if rig.steps.held:
-            break
-        await rig.db.occurrences.list()
-    assert rig.steps.held == 1
+    assert await rig.until_held() == 1
 
 
 async def finish_while_full(rig: Rig, clock: GatedClock) -> asyncio.Task[Any]:

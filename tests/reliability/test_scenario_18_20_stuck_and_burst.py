@@ -17,11 +17,7 @@ async def test_a_stuck_run_is_detected_by_heartbeat_cancelled_and_retried(rig: R
     await rig.advance(2)
     await rig.scheduler.catch_up()
     await rig.scheduler.dispatcher.claim_once()
-    for _ in range(100):
-        if rig.steps.held:
-            break
-        await rig.db.occurrences.list()
-    assert rig.steps.held == 1
+    assert await rig.until_held() == 1
     await rig.advance(rig.config.heartbeat_timeout - 3)  # its last heartbeat is not too old yet
     assert await rig.scheduler.recovery.sweep() == 0, "not caught before the heartbeat timeout"
     await rig.advance(4)  # no heartbeat for longer than the timeout
@@ -58,10 +54,7 @@ async def test_a_burst_runs_at_most_k_at_a_time_in_due_order_none_missed(rig: Ri
     await rig.scheduler.catch_up()
     first = await rig.scheduler.dispatcher.claim_once()
     assert len(first.claimed) == 60, "all claimed in one pass"
-    for _ in range(200):
-        if rig.steps.held >= 3:
-            break
-        await rig.db.occurrences.list()
+    await rig.until_held(3, turns=200)
     await rig.db.occurrences.list()
     assert rig.steps.held == 3, "K run at once, the rest wait"
     assert (await rig.states())["running"] <= 3, await rig.states()

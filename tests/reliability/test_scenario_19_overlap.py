@@ -20,10 +20,7 @@ async def run_held(rig: Rig, policy: dict[str, object], fires: int) -> Counter[s
         await rig.advance(60)
         await rig.scheduler.catch_up()
         await rig.scheduler.dispatcher.claim_once()
-    for _ in range(50):  # let the claimed runs reach their step
-        if rig.steps.held >= len(rig.scheduler.dispatcher.tasks):
-            break
-        await rig.db.occurrences.list()
+    await rig.until_held(len(rig.scheduler.dispatcher.tasks))  # let the claimed runs reach their step
     states = await rig.states()
     rig.steps.release.set()
     await rig.run_due()

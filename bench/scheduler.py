@@ -126,7 +126,7 @@ async def _scheduler(url: str, **config: Any) -> AsyncIterator[tuple[Scheduler, 
     loop = asyncio.get_running_loop()
     timer = Timer(cfg, lambda jobs: None, write_lock=lambda: write_lock(store.engine))
     scheduler = Scheduler(store, cfg, owner=OWNER, executor=executor, timer=timer)
-    install_handoff(lambda signal: loop.call_soon_threadsafe(scheduler.signal, signal))
+    install_handoff(lambda signals: loop.call_soon_threadsafe(scheduler.take, signals))
     await scheduler.db.lease.acquire(LEASE_NAME, OWNER, cfg.lease_seconds)
     await timer.start()
     try:

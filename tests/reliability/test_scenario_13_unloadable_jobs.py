@@ -71,11 +71,11 @@ async def test_unloadable_jobs_are_set_aside_not_deleted(db_url: str, monkeypatc
         loop = asyncio.get_running_loop()
         arrived = asyncio.Event()
 
-        def take(signal: Signal) -> None:
-            fired.append(signal)
+        def take(signals: list[Signal]) -> None:
+            fired.extend(signals)
             arrived.set()
 
-        install_handoff(lambda signal: loop.call_soon_threadsafe(take, signal))
+        install_handoff(lambda signals: loop.call_soon_threadsafe(take, signals))
         second = Timer(config, reported.extend)
         await second.start()
         assert sorted(job for job, _ in reported) == ["workflow:garbage:0", "workflow:newer:0", "workflow:renamed:0"]

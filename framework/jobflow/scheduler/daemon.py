@@ -140,8 +140,8 @@ class Daemon:
         scheduler = Scheduler(self.store, self.config, owner=self.owner, executor=executor, timer=timer)
         self.scheduler = scheduler
 
-        def handoff(signal: Signal) -> None:  # called from the timer's thread
-            loop.call_soon_threadsafe(scheduler.signal, signal)
+        def handoff(signals: list[Signal]) -> None:  # called from the timer's thread
+            loop.call_soon_threadsafe(scheduler.take, signals)
 
         install_handoff(handoff)
         claims_stop = asyncio.Event()

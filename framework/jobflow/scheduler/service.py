@@ -154,14 +154,17 @@ class Scheduler:
 
     def signal(self, signal: Signal) -> None:
         """Take a signal from the timer (on the event loop); it is recorded by the next :meth:`flush`."""
-        self._signals.append(signal)
+        self.take([signal])
+
+    def take(self, signals: list[Signal]) -> None:
+        """Take a batch of signals from the timer (on the event loop): recorded together by the next
+        :meth:`flush`, so a backlog handed over at once is planned (coalesced) at once."""
+        self._signals.extend(signals)
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.ensure_future(self._flush_soon())
 
     async def _flush_soon(self) -> None:
         while self._signals:
-            if self.timer is not None:  # a timer pass hands over all of a job's fire times: record them together
-                await self.timer.settled()
             try:
                 await self.flush()
             except Exception as exc:  # the store is down: keep the signals and retry

@@ -8,11 +8,14 @@
   so the event loop never waits on the job store's database.
 - The listeners for executed, error, missed and max-instances events are small synchronous functions
   that hand a :class:`Signal` to the event loop (``call_soon_threadsafe``); nothing is awaited there.
+- What one job's run times give (those within the grace fired, the late ones as missed events) is handed
+  over as one batch, so the scheduler sees a backlog whole and coalesces it once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,14 +51,25 @@ class Signal:
     problem: str | None = None
 
 
-Handoff = Callable[[Signal], None]
+Handoff = Callable[[list[Signal]], None]
 _handoff: Handoff | None = None
+_held = threading.local()
+"""The signals of the job being submitted in this thread (``signals``: a list while batching)."""
 
 
 def install_handoff(handoff: Handoff | None) -> None:
-    """Where :func:`fire` and the listeners send signals (the daemon installs one; ``None`` removes it)."""
+    """Where :func:`fire` and the listeners send signals, in batches (the daemon installs one; ``None``
+    removes it)."""
     global _handoff
     _handoff = handoff
+
+
+def _send(signal: Signal) -> None:
+    held: list[Signal] | None = getattr(_held, "signals", None)
+    if held is not None:
+        held.append(signal)
+    elif _handoff is not None:
+        _handoff([signal])
 
 
 def kind_of(job_id: str) -> str:
@@ -71,13 +85,22 @@ def fire(kind: str, target: str, fire_time: datetime | None = None, **data: obje
     """
     if _handoff is None:
         raise RuntimeError(f"no jobflow scheduler is running to take fire time of {target}")
-    _handoff(Signal(kind, target, fire_time or datetime.now(UTC)))
+    _send(Signal(kind, target, fire_time or datetime.now(UTC)))
 
 
 class HandOffExecutor(BaseExecutor):  # type: ignore[misc]  # apscheduler ships no type hints
     """Runs :func:`fire` inline for each run time within the grace; a later one becomes EVENT_JOB_MISSED."""
 
     def _do_submit_job(self, job: Any, run_times: list[datetime]) -> None:
+        _held.signals = []
+        try:
+            self._submit(job, run_times)
+        finally:
+            signals, _held.signals = _held.signals, None
+            if signals and _handoff is not None:
+                _handoff(signals)
+
+    def _submit(self, job: Any, run_times: list[datetime]) -> None:
         events = []
         now = datetime.now(UTC)
         for run_time in run_times:
@@ -105,15 +128,13 @@ class HandOffExecutor(BaseExecutor):  # type: ignore[misc]  # apscheduler ships 
 
 def on_missed(event: Any) -> None:
     """EVENT_JOB_MISSED: the timer was later than the grace (suspend, clock jump, a stalled process)."""
-    if _handoff is not None:
-        _handoff(Signal(kind_of(event.job_id), event.job_id, event.scheduled_run_time, late=True))
+    _send(Signal(kind_of(event.job_id), event.job_id, event.scheduled_run_time, late=True))
 
 
 def on_error(event: Any) -> None:
     """EVENT_JOB_ERROR: handing a fire time over failed; recorded so the fire time is not silently lost."""
-    if _handoff is not None:
-        problem = f"{type(event.exception).__name__}: {event.exception}"
-        _handoff(Signal(kind_of(event.job_id), event.job_id, event.scheduled_run_time, problem=problem))
+    problem = f"{type(event.exception).__name__}: {event.exception}"
+    _send(Signal(kind_of(event.job_id), event.job_id, event.scheduled_run_time, problem=problem))
 
 
 def on_executed(event: Any) -> None:
@@ -123,9 +144,8 @@ def on_executed(event: Any) -> None:
 
 def on_max_instances(event: Any) -> None:
     """EVENT_JOB_MAX_INSTANCES: cannot happen with :class:`HandOffExecutor`; recorded if it ever does."""
-    if _handoff is not None:
-        for run_time in event.scheduled_run_times:
-            _handoff(Signal(kind_of(event.job_id), event.job_id, run_time, problem="maximum instances reached"))
+    for run_time in event.scheduled_run_times:
+        _send(Signal(kind_of(event.job_id), event.job_id, run_time, problem="maximum instances reached"))
 
 
 LISTENERS: tuple[tuple[Callable[[Any], None], int], ...] = (

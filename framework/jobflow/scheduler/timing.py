@@ -121,12 +121,6 @@ class Timer:
                 loaded[job.id] = JobSpec(job.id, spec, job.next_run_time, dict(job.kwargs))
         return loaded
 
-    async def settled(self) -> None:
-        """Wait for a processing pass in progress to end: the fire times it hands over (those within the
-        grace first, then the late ones as missed events) then reach the scheduler as one batch."""
-        if self.scheduler is not None:
-            await self.scheduler.idle()
-
     def resume(self) -> None:
         """Let the timer fire."""
         assert self.scheduler is not None

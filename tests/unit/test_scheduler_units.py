@@ -77,3 +77,43 @@ def test_a_late_one_off_is_missed_and_rescheduled() -> None:
     assert [d.kind for d in fire.decisions] == ["missed", "rescheduled"]
     (given_up,) = plan(schedule, [T0], T0 + timedelta(seconds=90), [])
     assert given_up.state == "failed"
+
+
+def test_the_timer_hands_over_one_jobs_fire_times_as_one_batch() -> None:
+    from apscheduler.job import Job
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from jobflow.scheduler.timer import LISTENERS, HandOffExecutor, Signal, fire, install_handoff
+
+    timer = BlockingScheduler(timezone=UTC)  # never started: only its listeners are used
+    for listener, mask in LISTENERS:
+        timer.add_listener(listener, mask)
+    executor = HandOffExecutor()
+    executor.start(timer, "default")
+    job = Job(
+        timer,
+        id="workflow:w:0",
+        func=fire,
+        args=(),
+        kwargs={"kind": "workflow", "target": "workflow:w:0"},
+        trigger=IntervalTrigger(seconds=1, timezone=UTC),
+        executor="default",
+        misfire_grace_time=2,
+        coalesce=False,
+        max_instances=1,
+        next_run_time=T0,
+    )
+    job._jobstore_alias = "default"
+    now = datetime.now(UTC)
+    run_times = [now - timedelta(seconds=s) for s in (8, 7, 6, 5, 4, 3, 1, 0)]  # a suspend's backlog
+    batches: list[list[Signal]] = []
+    install_handoff(batches.append)
+    try:
+        executor.submit_job(job, run_times)
+    finally:
+        install_handoff(None)
+    assert len(batches) == 1, "the late ones (missed events) and the fired ones arrive together"
+    (batch,) = batches
+    assert sorted(s.fire_time for s in batch) == run_times
+    assert sorted(s.fire_time for s in batch if s.late) == run_times[:6], "beyond the 2 s grace: late"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from jobflow.errors import ConfigError, StoreError
 from jobflow.store import Store
+from jobflow.testing.disks import fill, small_filesystem
 
 
 def closed_port() -> int:
@@ -49,3 +51,18 @@ async def test_a_missing_driver_is_named() -> None:
 async def test_a_malformed_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="invalid database URL"):
         await Store.open("definitely not a url")
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "existing file"])
+async def test_a_sqlite_file_on_a_full_disk_says_the_disk_is_full(existing: bool) -> None:
+    with small_filesystem(2) as mount:
+        path = mount / "home" / "jobflow.db"
+        if existing:
+            await (await Store.open(f"sqlite+aiosqlite:///{path}")).close()
+        fill(mount / "ballast")
+        with pytest.raises(StoreError) as caught:
+            await Store.open(f"sqlite+aiosqlite:///{path}")
+    message = str(caught.value)
+    assert message.startswith(f"cannot open database sqlite+aiosqlite:///{path}: "), message
+    assert re.search(rf"\(the disk holding {re.escape(str(path.parent))} is full: [\d,]+ bytes free\)$", message)
+    assert "\n" not in message

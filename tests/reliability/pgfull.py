@@ -5,18 +5,13 @@ space left on device`` (SQLSTATE 53100); :meth:`FullTablespace.free` deletes the
 
 The write-ahead log and the system catalogs stay on the server's own disk (a full WAL disk makes PostgreSQL
 stop, which is not this test's to do to a shared server). Mounting needs root and a server on this
-machine: :func:`full_tablespace` skips, saying why, where either is missing.
+machine: :func:`full_tablespace` skips, saying why, where either is missing (:mod:`jobflow.testing.disks`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import pwd
-import shutil
-import subprocess
-import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from jobflow.store import async_url
+from jobflow.testing.disks import fill, small_filesystem
 
 SIZE_MB = 16
 LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
@@ -59,17 +55,7 @@ class FullTablespace:
 
     def fill(self) -> None:
         """Use up every free block of the tablespace's filesystem."""
-        with self.ballast.open("ab", buffering=0) as ballast:
-            for size in (1 << 20, 1 << 16, 1 << 12):
-                block = os.urandom(size)
-                while True:
-                    try:
-                        ballast.write(block)
-                    except OSError as exc:
-                        if exc.errno != errno.ENOSPC:
-                            raise
-                        break
-        assert shutil.disk_usage(self.mount).free < 8192, "the filesystem is full"
+        fill(self.ballast)
 
     def free(self) -> None:
         """Space returns."""
@@ -82,48 +68,23 @@ async def full_tablespace(base_url: str) -> AsyncIterator[FullTablespace]:
     url = make_url(async_url(base_url))
     if url.host not in LOCAL_HOSTS:
         pytest.skip(f"the PostgreSQL server at {url.host} is not on this machine: its tablespace cannot be mounted")
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small filesystem for a full disk needs root")
     try:
         owner = pwd.getpwnam("postgres")
     except KeyError:
         pytest.skip("no 'postgres' system user owns the local PostgreSQL server's files")
     token = uuid.uuid4().hex[:12]
-    mount = _mount(owner)
     name, database = f"jf_tiny_{token}", f"jf_full_{token}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f"CREATE TABLESPACE \"{name}\" LOCATION '{mount}'"))
-            await connection.execute(text(f'CREATE DATABASE "{database}"'))
-        yield FullTablespace(url.set(database=database).render_as_string(hide_password=False), name, mount)
-    finally:
-        with contextlib.suppress(OSError):
-            (mount / "ballast").unlink(missing_ok=True)
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            await connection.execute(text(f'DROP TABLESPACE IF EXISTS "{name}"'))
-        await admin.dispose()
-        _unmount(mount)
-
-
-def _mount(owner: pwd.struct_passwd) -> Path:
-    """A ``SIZE_MB`` tmpfs under /tmp (which the server's user can reach), owned by ``owner``."""
-    mount = Path(tempfile.mkdtemp(prefix="jobflow-tablespace-"))
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={SIZE_MB}m,mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        mount.rmdir()
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    os.chown(mount, owner.pw_uid, owner.pw_gid)
-    return mount
-
-
-def _unmount(mount: Path) -> None:
-    subprocess.run(["umount", str(mount)], check=False, capture_output=True)
-    with contextlib.suppress(OSError):
-        mount.rmdir()
+    with small_filesystem(SIZE_MB, owner=(owner.pw_uid, owner.pw_gid)) as mount:
+        admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            async with admin.connect() as connection:
+                await connection.execute(text(f"CREATE TABLESPACE \"{name}\" LOCATION '{mount}'"))
+                await connection.execute(text(f'CREATE DATABASE "{database}"'))
+            yield FullTablespace(url.set(database=database).render_as_string(hide_password=False), name, mount)
+        finally:
+            with contextlib.suppress(OSError):
+                (mount / "ballast").unlink(missing_ok=True)
+            async with admin.connect() as connection:
+                await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                await connection.execute(text(f'DROP TABLESPACE IF EXISTS "{name}"'))
+            await admin.dispose()

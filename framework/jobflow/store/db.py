@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from jobflow.clock import Clock, SystemClock
 from jobflow.errors import StoreError
 from jobflow.store.engine import WRITE, create_engine, probe_sqlite, sqlite_path
-from jobflow.store.failures import failing_as
+from jobflow.store.failures import failing_as, full_disk_hint
 from jobflow.store.migrate import current_revision, upgrade
 from jobflow.store.runs import RunRepository
 from jobflow.store.urls import async_url, parse_url, safe_url
@@ -70,6 +72,24 @@ class Store:
         parsed = parse_url(async_url(url))
         message = f"cannot open database {safe_url(parsed)}"
         path = sqlite_path(parsed)
+        try:
+            return await cls._open(parsed, message, path, migrate, clock, connect_args)
+        except StoreError as exc:
+            hint = full_disk_hint(path) if path is not None else None
+            if hint is None:
+                raise
+            raise StoreError(f"{exc} ({hint})") from exc
+
+    @classmethod
+    async def _open(
+        cls,
+        parsed: URL,
+        message: str,
+        path: Path | None,
+        migrate: bool,
+        clock: Clock | None,
+        connect_args: Mapping[str, Any] | None,
+    ) -> Store:
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError, StatementError
 
 from jobflow.errors import StoreError
 
-__all__ = ["describe", "failing_as"]
+__all__ = ["describe", "failing_as", "full_disk_hint"]
 
 DRIVERS = frozenset({"sqlite3", "aiosqlite", "asyncpg", "psycopg", "pymysql", "aiomysql", "asyncmy"})
 """Modules whose exception messages read well on their own; anything else is named by its class."""
@@ -58,3 +60,17 @@ def failing_as(message: str, *, secret: str | None = None) -> Iterator[None]:
         raise
     except Exception as exc:
         raise StoreError(f"{message}: {describe(exc, secret=secret)}") from exc
+
+
+LOW_SPACE = 64 * 1024
+"""Free bytes under which a SQLite file's disk is called full (SQLite needs room for its journal files)."""
+
+
+def full_disk_hint(path: Path) -> str | None:
+    """``the disk holding DIR is full (N bytes free)`` when the disk holding ``path`` is, else ``None``:
+    SQLite reports a full disk at open time only as ``disk I/O error``."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    return f"the disk holding {path.parent} is full: {free:,} bytes free" if free < LOW_SPACE else None

@@ -32,6 +32,8 @@ class SystemClock:
         return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
+        """Wait out a delay the caller chose (a retry backoff, a heartbeat interval), never a page's
+        readiness: pages are waited for by :mod:`jobflow.browser.waits`."""
         await asyncio.sleep(max(0.0, seconds))
 
 

@@ -122,7 +122,7 @@ async def test_failing_channels_leave_runs_alone_and_are_retried_until_delivered
     document = (await gather(rig.store))["notifications"]  # `jobflow status --json`
     assert document["counts"] == {"failed": 2}
     assert {n["last_error"] for n in document["undelivered"]} == {"boom: RuntimeError: channel exploded"}
-    check = await check_notifications(db_url)  # `jobflow doctor`
+    check = await check_notifications(rig.store)  # `jobflow doctor`
     assert check.status == "warn"
     assert check.detail.startswith("2 notification(s) given up")
     assert len(check.notes) == 2

@@ -21,6 +21,7 @@ from jobflow.cli.output import console, dumps, symbol
 
 if TYPE_CHECKING:
     from jobflow.config import Settings
+    from jobflow.store import Store
 
 __all__ = ["Check", "doctor"]
 
@@ -58,22 +59,25 @@ def check_home(settings: Settings) -> Check:
     return Check("home", "ok", f"{home} (writable)")
 
 
-async def _database(url: str) -> Check:
-    """The database opens and is migrated to the newest schema (as every command that uses it does)."""
+async def _store_checks(url: str) -> tuple[Check, Check | None]:
+    """The database opens and is migrated to the newest schema (as every command that uses it does), and
+    what its notification outbox says (``None`` when the database cannot be read): one connection for both."""
     from jobflow.errors import JobflowError
     from jobflow.store import Store, safe_url
 
     try:
         store = await Store.open(url)
     except JobflowError as exc:
-        return Check("database", "fail", str(exc))
+        return Check("database", "fail", str(exc)), None
     try:
         revision = await store.revision()
+        return Check("database", "ok", f"{safe_url(url)} (migrated, schema revision {revision})"), (
+            await check_notifications(store)
+        )
     except JobflowError as exc:
-        return Check("database", "fail", str(exc))
+        return Check("database", "fail", str(exc)), None
     finally:
         await store.close()
-    return Check("database", "ok", f"{safe_url(url)} (migrated, schema revision {revision})")
 
 
 def check_plugins(settings: Settings) -> Check:
@@ -133,22 +137,15 @@ def check_scheduler(settings: Settings) -> Check:
     return Check("scheduler", "warn", detail, notes)
 
 
-async def check_notifications(url: str) -> Check:
+async def check_notifications(store: Store) -> Check:
     """Notifications are being delivered: none given up, none waiting for a retry after an error."""
     from jobflow.errors import JobflowError
     from jobflow.scheduler.status import notifications
-    from jobflow.store import Store
 
-    try:
-        store = await Store.open(url)
-    except JobflowError as exc:
-        return Check("notify", "fail", str(exc))
     try:
         outbox = await notifications(store)
     except JobflowError as exc:
         return Check("notify", "fail", str(exc))
-    finally:
-        await store.close()
     counts, undelivered = outbox["counts"], outbox["undelivered"]
     summary = ", ".join(f"{n} {state}" for state, n in counts.items()) or "none yet"
     if not undelivered:
@@ -176,10 +173,10 @@ def run_checks() -> list[Check]:
     checks.append(check_home(settings))
     import asyncio
 
-    checks.append(asyncio.run(_database(settings.effective_database_url)))
-    checks.append(check_scheduler(settings))
-    if checks[-2].status != "fail":
-        checks.append(asyncio.run(check_notifications(settings.effective_database_url)))
+    database, notify = asyncio.run(_store_checks(settings.effective_database_url))
+    checks += [database, check_scheduler(settings)]
+    if notify is not None:
+        checks.append(notify)
     checks.append(check_plugins(settings))
     checks.append(check_browser(settings))
     return checks

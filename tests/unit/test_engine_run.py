@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from engine_support import Recorder, StepsPlugin, run_steps
 
 from jobflow.clock import FakeClock
 from jobflow.engine import RunResult, current_owner, new_run_id
-from jobflow.errors import ConfigError
+from jobflow.errors import ConfigError, StoreError
+from jobflow.events import RunInfo, StepInfo
+from jobflow.hookspecs import hookimpl
 
 PATH = Path("/flows/test.yaml")
 
@@ -244,3 +247,40 @@ def test_owner_identifies_this_process() -> None:
     assert owner_state(current_owner()) == "alive"
     assert owner_state(f"{owner.host}:{owner.pid}:{owner.boot_id}:othertoken") == "dead"
     assert owner_state("elsewhere:1:boot:tok") == "unknown"
+
+
+class FullDisk(Recorder):
+    """A critical recorder (as the run recorder is) that cannot write the record of step ``fails``."""
+
+    critical = True
+
+    def __init__(self, fails: str) -> None:
+        super().__init__()
+        self.fails = fails
+
+    @hookimpl
+    def step_finished(self, run: RunInfo, step: StepInfo) -> None:
+        super().step_finished(run, step)
+        if step.step_id == self.fails:
+            raise StoreError(f"cannot record step {step.step_id}: database or disk is full")
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"id": "s", "uses": "t.echo", "with": {"value": "x"}, "continue_on_error": True},
+        {"id": "s", "uses": "t.echo", "for_each": [1, 2, 3], "with": {"value": "${{ item }}"}},
+    ],
+    ids=["continue_on_error", "for_each"],
+)
+async def test_a_step_record_that_cannot_be_written_ends_the_run_unrecorded(
+    steps: StepsPlugin, clock: FakeClock, step: dict[str, Any]
+) -> None:
+    recorder = FullDisk("s")
+    with pytest.raises(StoreError, match="database or disk is full"):
+        await run_steps(steps, recorder, clock, [step, {"id": "after", "uses": "t.echo", "with": {"value": "y"}}])
+    assert not [s for s in recorder.named("step_started") if s.step_id == "after"], "the run stopped there"
+    (finished,) = recorder.named("run_finished")
+    assert (finished.status, finished.error_class) == ("failed", "StoreError"), "its end still recorded if it can be"
+    started = [s for s in recorder.named("step_started") if s.step_id == "s"]
+    assert len(started) == 1, "one attempt: not retried for its record, no further iteration"

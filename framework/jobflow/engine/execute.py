@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from jobflow.errors import ExpressionError, JobflowError, SiteChanged, StepError, StepTimeout
+from jobflow.errors import ExpressionError, JobflowError, SiteChanged, StepError, StepTimeout, StoreError
 from jobflow.events import StepInfo, StepStatus
 from jobflow.spec.durations import format_duration
 from jobflow.steptype import StepContext
@@ -132,9 +132,15 @@ class StepExecutor:
             for index, item in pending:  # one shared iterator: at most `concurrency` items in flight
                 results[index] = await self._unit({**context, step.as_: item}, index)
 
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(step.concurrency, len(items))):
-                group.create_task(worker())
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(min(step.concurrency, len(items))):
+                    group.create_task(worker())
+        except ExceptionGroup as group:  # an iteration's record could not be written: as without for_each
+            lost = group.subgroup(StoreError)
+            if lost is None:
+                raise
+            raise _first(lost) from None
         outputs = {"results": [o.outputs if o.ok else None for o in results], "failed": sum(not o.ok for o in results)}
         failures = [(n, o) for n, o in enumerate(results) if not o.ok]
         if not failures:
@@ -164,12 +170,15 @@ class StepExecutor:
         timeout = self.r.timeout.total_seconds() if self.r.timeout is not None else None
         timeout_text = format_duration(self.r.timeout) if self.r.timeout is not None else ""
 
+        unrecorded: list[Exception] = []
+        """A lifecycle hook's failure (the run recorder's: the attempt's record could not be written)."""
+
         async def attempt(number: int) -> dict[str, Any]:
             info = self._info(number, iteration)
             timer: asyncio.Timeout | None = None
             ctx: StepContext | None = None
+            await self.state.plugins.step_started(self.state.run, info)
             try:
-                await self.state.plugins.step_started(self.state.run, info)
                 ctx = self._context(number, iteration)
                 timer = asyncio.timeout(timeout)
                 async with timer:
@@ -197,7 +206,8 @@ class StepExecutor:
             status: StepStatus = "timed_out" if isinstance(error, StepTimeout) else "failed"
             message = self.state.redactor.text(str(error))
             last.status, last.error_class, last.error_message = status, type(error).__name__, message
-            if number not in failed:  # a lifecycle hook failed after the attempt was recorded
+            if number not in failed:  # a lifecycle hook failed, not the step
+                unrecorded.append(error)
                 return
             info, error_class = failed.pop(number)
             last.error_class = error_class
@@ -215,7 +225,9 @@ class StepExecutor:
             outputs = await run_with_retry(
                 self.r.retry, attempt, clock=self.state.clock, rng=self.state.rng, on_failure=on_failure
             )
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, StoreError) and exc in unrecorded:  # not the step's failure: the run ends here,
+                raise  # its record incomplete (the scheduler retries it as a crash)
             return last
         return Outcome(True, outputs)
 
@@ -276,3 +288,8 @@ class StepExecutor:
             problem = _validation_message(exc, "outputs")
             raise StepError(f"step '{self.step_id}' returned outputs not matching {model.__name__}: {problem}") from exc
         return validated
+
+
+def _first(group: BaseExceptionGroup[StoreError]) -> StoreError:
+    leaf = group.exceptions[0]
+    return _first(leaf) if isinstance(leaf, BaseExceptionGroup) else leaf

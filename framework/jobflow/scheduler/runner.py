@@ -128,11 +128,6 @@ class Runner:
             await self._end(claimed, "failed", f"the run could not start: {type(exc).__name__}: {exc}", run_id)
             return
         status = result.run.status
-        if status != "succeeded" and result.run.error_class == StoreError.__name__:
-            # a record it needed could not be written (a full disk fails the step's row, yet the run's own
-            # row still fits): the run is not the workflow's failure; settled as a crash, retried
-            await self._unrecorded(claimed, attempt, run_id, StoreError(result.run.error_message or "store error"))
-            return
         if status == "cancelled" and self.draining:
             await self._interrupted(claimed, attempt)
             return

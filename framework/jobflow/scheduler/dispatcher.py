@@ -123,11 +123,7 @@ class Dispatcher:
                 await self._on_time(claimed, started)
             else:
                 await self._slots.acquire()
-                self._holding.add(occ.id)
-                try:
-                    await self.runner.run(claimed, started=started)
-                finally:
-                    self._free(occ.id)
+                await self._hand_over(claimed, started)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug: the occurrence stays in flight and zombie detection settles it
@@ -163,18 +159,22 @@ class Dispatcher:
                 if not await self._change(claimed, "claimed", "no run slot free in time: waits claimed"):
                     return
                 await self._slots.acquire()
-            self._holding.add(occ.id)
-            try:
-                self._early.discard(occ.id)
-                await self.runner.run(claimed, started=started)
-            finally:
-                self._free(occ.id)
+            self._early.discard(occ.id)
+            await self._hand_over(claimed, started)
         except asyncio.CancelledError:
             if occ.id in self._early:
                 await asyncio.shield(self._change(self.runner.unstarted(claimed), "pending", "the scheduler stops"))
             raise
         finally:
             self._early.discard(occ.id)
+
+    async def _hand_over(self, claimed: Claimed, started: bool) -> None:
+        """Run ``claimed`` in the run slot just taken; the slot is freed once (see :meth:`_free`)."""
+        self._holding.add(claimed.occ.id)
+        try:
+            await self.runner.run(claimed, started=started)
+        finally:
+            self._free(claimed.occ.id)
 
     def _free(self, occurrence_id: str | None) -> None:
         """Give the occurrence's run slot back (once): when its run left the executor, before its outcome is

@@ -97,7 +97,7 @@ async def test_occurrences_are_claimed_ahead_and_handed_over_on_time(live: Store
     assert all(s.next_fire_time is None for s in scheduler.schedules.values()), "the schedules moved on"
 
     signal = Signal("workflow", specs[0].id, due)  # the timer hands the same fire time over later
-    scheduler.signal(signal)
+    scheduler.take([signal])
     assert await scheduler.flush() == 0, "a fire time recorded ahead costs the timer nothing"
 
     await wait_until(lambda: len(executor.handed) == 5 and not scheduler.dispatcher.tasks)

@@ -107,7 +107,7 @@ async def test_a_backward_clock_jump_runs_nothing_twice(rig: Rig) -> None:
     # NTP steps the clock back one hour: everything that ran lies "in the future" now
     assert await settle(rig, T0 + 30 * MINUTE - timedelta(hours=1), keep="workflow:inflight") == 0
     assert await rig.scheduler.catch_up() == 0, "no fire time is due again"
-    rig.scheduler.signal(Signal("workflow", "workflow:tick:0", T0 + 30 * MINUTE))  # the timer hands one over again
+    rig.scheduler.take([Signal("workflow", "workflow:tick:0", T0 + 30 * MINUTE)])  # the timer hands one over again
     assert await rig.scheduler.flush() == 0, "a fire time already recorded is not recorded twice"
     assert (await rig.scheduler.dispatcher.claim_once()).claimed == []
     assert await rig.scheduler.recovery.sweep() == 0, "the run in flight is no zombie: its clock went back"

@@ -2,7 +2,7 @@
 
 - :meth:`Scheduler.resync`: workflow files -> ``schedules`` (one transaction) -> the timer's jobs;
 - :meth:`Scheduler.catch_up`: fire times that passed while no scheduler ran become occurrences;
-- :meth:`Scheduler.signal` / :meth:`Scheduler.flush`: fire times from the timer, recorded in batches;
+- :meth:`Scheduler.take` / :meth:`Scheduler.flush`: fire times from the timer, recorded in batches;
 - :meth:`Scheduler.look_ahead`: fire times recorded and claimed ``claim_lead`` seconds before they come;
 - :meth:`Scheduler.reconcile_reminders`: pending reminders <-> the timer's reminder jobs, both ways;
 - claiming and running (:attr:`dispatcher`), zombies (:attr:`recovery`), notices (:func:`hand_over`).
@@ -151,10 +151,6 @@ class Scheduler:
         return fires, advances
 
     # ------------------------------------------------------------------------------- timer intake
-
-    def signal(self, signal: Signal) -> None:
-        """Take a signal from the timer (on the event loop); it is recorded by the next :meth:`flush`."""
-        self.take([signal])
 
     def take(self, signals: list[Signal]) -> None:
         """Take a batch of signals from the timer (on the event loop): recorded together by the next

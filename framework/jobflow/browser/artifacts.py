@@ -197,8 +197,7 @@ def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def _body_name(answer: ResponseSnapshot) -> str:
-    kind = answer.content_type
-    return "response.html" if "html" in kind else "response.json" if "json" in kind else "response.txt"
+    return "response.html" if answer.html else "response.json" if "json" in answer.content_type else "response.txt"
 
 
 async def _render(context: BrowserContext, html: str, path: Path, within: float) -> str | None:

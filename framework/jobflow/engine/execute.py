@@ -177,8 +177,10 @@ class StepExecutor:
             info = self._info(number, iteration)
             timer: asyncio.Timeout | None = None
             ctx: StepContext | None = None
-            await self.state.plugins.step_started(self.state.run, info)
+            started = False
             try:
+                await self.state.plugins.step_started(self.state.run, info)
+                started = True
                 ctx = self._context(number, iteration)
                 timer = asyncio.timeout(timeout)
                 async with timer:
@@ -189,6 +191,8 @@ class StepExecutor:
                 self.log.warning("step cancelled", attempt=info.attempt, iteration=iteration)
                 raise
             except Exception as exc:
+                if not started:  # a lifecycle hook failed, not the step
+                    raise
                 info.artifacts = await self._evidence(ctx, exc)
                 if isinstance(exc, TimeoutError) and timer is not None and timer.expired():
                     failed[number] = (info, "StepTimeout")
